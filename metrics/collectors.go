@@ -64,29 +64,35 @@ var (
 		"Connections in the go-redis pool.", nil, nil)
 	poolIdleDesc = prometheus.NewDesc("recruitscan_redis_pool_idle_connections",
 		"Idle connections in the go-redis pool.", nil, nil)
-	collectErrorsDesc = prometheus.NewDesc("recruitscan_collect_errors_total",
-		"Scrape-time reads that failed, by kind (queue, stream); the gauges they feed are missing from that scrape.",
-		[]string{"kind"}, nil)
 )
+
+// collectErrorsHelp is shared by every collector's error counter: one
+// metric, told apart by the kind label.
+const collectErrorsHelp = "Scrape-time reads that failed, by kind (queue, stream); the gauges they feed are missing from that scrape."
 
 // errorCounter counts a collector's failed reads and reports them as
 // recruitscan_collect_errors_total{kind}.
+// The kind is a constant label, so that several collectors can each
+// describe their own series of the one metric on one registry.
 type errorCounter struct {
-	kind string
+	desc *prometheus.Desc
 	n    atomic.Uint64
 }
 
+func newErrorCounter(kind string) errorCounter {
+	return errorCounter{desc: prometheus.NewDesc("recruitscan_collect_errors_total", collectErrorsHelp,
+		nil, prometheus.Labels{"kind": kind})}
+}
+
 func (e *errorCounter) collect(ch chan<- prometheus.Metric) {
-	ch <- prometheus.MustNewConstMetric(collectErrorsDesc, prometheus.CounterValue, float64(e.n.Load()), e.kind)
+	ch <- prometheus.MustNewConstMetric(e.desc, prometheus.CounterValue, float64(e.n.Load()))
 }
 
 // NewQueueCollector reports the review queue's depth by level and language
 // and its oldest item's age, reading src at each scrape. A failed read
 // leaves those gauges out of the scrape and counts a collect error.
 func NewQueueCollector(src QueueSource) prometheus.Collector {
-	c := &queueCollector{src: src, langs: newGuard(maxLanguages), now: time.Now}
-	c.errs.kind = "queue"
-	return c
+	return &queueCollector{src: src, langs: newGuard(maxLanguages), errs: newErrorCounter("queue"), now: time.Now}
 }
 
 type queueCollector struct {
@@ -99,7 +105,7 @@ type queueCollector struct {
 func (c *queueCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- queueItemsDesc
 	ch <- queueOldestDesc
-	ch <- collectErrorsDesc
+	ch <- c.errs.desc
 }
 
 func (c *queueCollector) Collect(ch chan<- prometheus.Metric) {
@@ -139,9 +145,7 @@ func (c *queueCollector) depth(st recruitscan.QueueStats) map[depthKey]int {
 // NewStreamCollector reports the ad stream's lag and dead-letter count,
 // reading src at each scrape.
 func NewStreamCollector(src StreamSource) prometheus.Collector {
-	c := &streamCollector{src: src}
-	c.errs.kind = "stream"
-	return c
+	return &streamCollector{src: src, errs: newErrorCounter("stream")}
 }
 
 type streamCollector struct {
@@ -152,7 +156,7 @@ type streamCollector struct {
 func (c *streamCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- streamLagDesc
 	ch <- streamDeadDesc
-	ch <- collectErrorsDesc
+	ch <- c.errs.desc
 }
 
 func (c *streamCollector) Collect(ch chan<- prometheus.Metric) {
