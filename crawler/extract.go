@@ -1,0 +1,298 @@
+package crawler
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/recruitscan/recruitscan"
+)
+
+// extraction is what one page yields: ads and further pages to fetch.
+type extraction struct {
+	ads   []recruitscan.Ad
+	links []Task
+}
+
+// extractor reads pages of one source.
+type extractor struct {
+	src *source
+	sel recruitscan.Selectors
+}
+
+// html reads an html page (listing or detail) of an html or sitemap source.
+func (x *extractor) html(p *page, doc *goquery.Document) extraction {
+	var out extraction
+	base := baseURL(p, doc)
+	if p.Task.Kind == KindDetail {
+		if ad, ok := x.detail(p, doc); ok {
+			out.ads = append(out.ads, ad)
+		}
+		return out
+	}
+	if x.sel.Card != "" {
+		doc.Find(x.sel.Card).Each(func(i int, card *goquery.Selection) {
+			if ad, ok := x.card(p, base, card, i); ok {
+				out.ads = append(out.ads, ad)
+			}
+		})
+	} else if x.sel.AdLinks != "" {
+		out.links = append(out.links, x.links(doc, base, x.sel.AdLinks, KindDetail, p.Task.Depth+1)...)
+	}
+	if x.sel.NextPage != "" {
+		out.links = append(out.links, x.links(doc, base, x.sel.NextPage, KindListing, p.Task.Depth+1)...)
+	}
+	if len(out.ads) == 0 {
+		out.ads = append(out.ads, x.jsonLD(p, base, doc)...)
+	}
+	if len(out.ads) == 0 {
+		out.ads = append(out.ads, x.indeed(p, base, doc)...)
+	}
+	return out
+}
+
+// baseURL is the page's final URL, or its <base href>.
+func baseURL(p *page, doc *goquery.Document) *url.URL {
+	base := p.FinalURL
+	if href, ok := doc.Find("base[href]").Attr("href"); ok {
+		if u, err := base.Parse(strings.TrimSpace(href)); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
+			base = u
+		}
+	}
+	return base
+}
+
+func (x *extractor) links(doc *goquery.Document, base *url.URL, sel string, kind Kind, depth int) []Task {
+	var out []Task
+	seen := map[string]bool{}
+	doc.Find(sel).Each(func(_ int, s *goquery.Selection) {
+		href, ok := s.Attr("href")
+		if !ok {
+			href, ok = s.Find("a[href]").First().Attr("href")
+		}
+		if u := resolveRef(base, href); ok && u != "" && !seen[u] {
+			seen[u] = true
+			out = append(out, Task{URL: u, Kind: kind, Depth: depth})
+		}
+	})
+	return out
+}
+
+// detail reads one ad from a detail page: the field selectors, filled in
+// from JSON-LD, then from the page's generic title and main text.
+func (x *extractor) detail(p *page, doc *goquery.Document) (recruitscan.Ad, bool) {
+	ad := x.newAd(p, p.Task.URL)
+	x.fields(&ad, doc.Selection)
+	if ld := x.jsonLD(p, baseURL(p, doc), doc); len(ld) > 0 {
+		fillFrom(&ad, ld[0])
+	}
+	if ad.Title == "" && x.sel.Title == "" {
+		ad.Title = firstText(doc.Find("h1"), doc.Find("title"))
+	}
+	if ad.Body == "" && x.sel.Body == "" {
+		ad.Body = plainText(firstSel(doc.Find("main"), doc.Find("article"), doc.Find("body")))
+	}
+	return ad, ad.Title != "" || ad.Body != ""
+}
+
+// card reads one ad from a listing card.
+func (x *extractor) card(p *page, base *url.URL, card *goquery.Selection, i int) (recruitscan.Ad, bool) {
+	link := ""
+	if x.sel.AdLinks != "" {
+		s := card.Find(x.sel.AdLinks).AddSelection(card.Filter(x.sel.AdLinks)).First()
+		link = resolveRef(base, attrOr(s, "href", attrOr(s.Find("a[href]").First(), "href", "")))
+	}
+	if link == "" {
+		link = resolveRef(base, attrOr(card.Find("a[href]").First(), "href", attrOr(card, "href", "")))
+	}
+	ad := x.newAd(p, link)
+	x.fields(&ad, card)
+	if ad.Title == "" && ad.Body == "" {
+		return ad, false
+	}
+	if link == "" {
+		// A card without a link: key it by page and content, so the same
+		// card on the same page keeps its id.
+		ad.URL = p.Task.URL
+		ad.ID = recruitscan.AdID(x.src.ID, p.Task.URL+"#"+shortHash(ad.Title+"\x00"+ad.Body))
+	}
+	return ad, true
+}
+
+// fields applies the field selectors inside root.
+func (x *extractor) fields(ad *recruitscan.Ad, root *goquery.Selection) {
+	s := x.sel
+	if s.Title != "" {
+		ad.Title = oneLine(plainText(root.Find(s.Title).First()))
+	}
+	if s.Body != "" {
+		ad.Body = plainText(root.Find(s.Body))
+	}
+	if s.Employer != "" {
+		ad.Employer = oneLine(plainText(root.Find(s.Employer).First()))
+	}
+	if s.Location != "" {
+		ad.Location = oneLine(plainText(root.Find(s.Location).First()))
+	}
+	if s.Salary != "" {
+		ad.Salary = oneLine(plainText(root.Find(s.Salary).First()))
+	}
+	if s.Contact != "" {
+		ad.Contact = contactText(root.Find(s.Contact))
+	}
+	if s.Posted != "" {
+		ad.PostedAt = postedAt(root.Find(s.Posted).First())
+	}
+}
+
+// contactText is the text of the contact elements plus the targets of
+// their tel:, mailto: and messenger links (buttons often say only "Apply").
+func contactText(sel *goquery.Selection) string {
+	parts := []string{plainText(sel)}
+	sel.Find("a[href]").AddSelection(sel.Filter("a[href]")).Each(func(_ int, a *goquery.Selection) {
+		href, _ := a.Attr("href")
+		for _, p := range []string{"tel:", "mailto:", "https://wa.me/", "https://t.me/", "whatsapp:"} {
+			if strings.HasPrefix(strings.ToLower(href), p) {
+				v := strings.TrimPrefix(href, href[:len(p)])
+				if p == "https://wa.me/" || p == "https://t.me/" {
+					v = href
+				}
+				if !strings.Contains(parts[0], v) {
+					parts = append(parts, v)
+				}
+			}
+		}
+	})
+	return tidy(strings.Join(parts, "\n"))
+}
+
+func (x *extractor) newAd(p *page, canonicalURL string) recruitscan.Ad {
+	return recruitscan.Ad{
+		ID:       recruitscan.AdID(x.src.ID, canonicalURL),
+		SourceID: x.src.ID,
+		URL:      canonicalURL,
+		Evidence: evidence(p),
+	}
+}
+
+// keptHeaders are the response headers kept as evidence.
+var keptHeaders = []string{
+	"Content-Type", "Content-Length", "Content-Language", "Date", "Last-Modified",
+	"ETag", "Server", "Cache-Control", "X-Robots-Tag", "Location",
+}
+
+func evidence(p *page) *recruitscan.Evidence {
+	h := map[string]string{}
+	for _, k := range keptHeaders {
+		if v := p.Header.Get(k); v != "" {
+			h[k] = v
+		}
+	}
+	sum := sha256.Sum256(p.Body)
+	return &recruitscan.Evidence{
+		RequestURL:  p.RequestURL,
+		FinalURL:    p.FinalURL.String(),
+		Redirects:   p.Redirects,
+		FetchedAt:   p.FetchedAt,
+		Status:      p.Status,
+		Headers:     h,
+		ContentType: p.ContentType,
+		BodySHA256:  hex.EncodeToString(sum[:]),
+		RawBody:     p.Body,
+	}
+}
+
+func fillFrom(ad *recruitscan.Ad, o recruitscan.Ad) {
+	for _, f := range []struct {
+		dst *string
+		src string
+	}{
+		{&ad.Title, o.Title}, {&ad.Body, o.Body}, {&ad.Employer, o.Employer},
+		{&ad.Location, o.Location}, {&ad.Salary, o.Salary},
+	} {
+		if *f.dst == "" {
+			*f.dst = f.src
+		}
+	}
+	if ad.PostedAt.IsZero() {
+		ad.PostedAt = o.PostedAt
+	}
+}
+
+func attrOr(s *goquery.Selection, name, def string) string {
+	if v, ok := s.Attr(name); ok {
+		return v
+	}
+	return def
+}
+
+func firstSel(sels ...*goquery.Selection) *goquery.Selection {
+	for _, s := range sels {
+		if s.Length() > 0 {
+			return s.First()
+		}
+	}
+	return sels[len(sels)-1]
+}
+
+func firstText(sels ...*goquery.Selection) string {
+	for _, s := range sels {
+		if t := oneLine(plainText(s.First())); t != "" {
+			return t
+		}
+	}
+	return ""
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func shortHash(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:6])
+}
+
+// postedAt reads a date from an element: its datetime or content
+// attribute, else a date found in its text.
+func postedAt(s *goquery.Selection) time.Time {
+	for _, a := range []string{"datetime", "content", "title"} {
+		if v, ok := s.Attr(a); ok {
+			if t := parseDate(v); !t.IsZero() {
+				return t
+			}
+		}
+	}
+	if t := parseDate(attrOr(s.Find("time[datetime]").First(), "datetime", "")); !t.IsZero() {
+		return t
+	}
+	return parseDate(plainText(s))
+}
+
+var dateLayouts = []string{
+	time.RFC3339, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02",
+	time.RFC1123Z, time.RFC1123, time.RFC822Z, time.RFC822, "Mon, 2 Jan 2006 15:04:05 -0700",
+	"2 Jan 2006", "02 Jan 2006", "Jan 2, 2006", "January 2, 2006", "2 January 2006",
+}
+
+var isoDate = regexp.MustCompile(`\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?`)
+
+// parseDate understands the usual feed and page date forms, and finds an
+// ISO date inside text such as "Posted : 2025-10-18"; zero when none.
+func parseDate(s string) time.Time {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}
+	}
+	for _, l := range dateLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return t.UTC()
+		}
+	}
+	if m := isoDate.FindString(s); m != "" && m != s {
+		return parseDate(m)
+	}
+	return time.Time{}
+}

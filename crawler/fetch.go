@@ -1,0 +1,240 @@
+package crawler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gocolly/colly/v2"
+)
+
+// page is one fetched document, after redirects and retries.
+type page struct {
+	Task        Task
+	RequestURL  string
+	FinalURL    *url.URL
+	Redirects   []string // each URL that redirected, in order
+	FetchedAt   time.Time
+	Status      int
+	Header      http.Header
+	ContentType string // as the server sent it
+	Body        []byte // raw, as received (transfer-decoded, not charset-decoded)
+	NotModified bool
+}
+
+// hop is the outcome of one HTTP exchange, filled by Colly's callbacks.
+type hop struct {
+	status      int
+	header      http.Header
+	contentType string
+	body        []byte
+	final       *url.URL
+}
+
+const hopKey = "recruitscan.hop"
+
+// fetcher fetches the pages of one source in one run through a Colly
+// collector. Colly does the exchange, robots.txt and headers; redirects,
+// retries, politeness and the checks around them are done here, because
+// they need the run's context, the evidence chain and the frontier.
+type fetcher struct {
+	cfg    *Config
+	src    *source
+	c      *colly.Collector
+	client *http.Client
+	gates  *gates
+	header http.Header
+}
+
+func newFetcher(ctx context.Context, cfg *Config, src *source) *fetcher {
+	g := newGuard(cfg.Resolver, cfg.Dial, cfg.ConnectTimeout, src.AllowPrivate)
+	rt := &capTransport{base: newTransport(g, cfg, src.parallel), ctx: ctx, maxBody: cfg.MaxBodyBytes}
+	c := colly.NewCollector()
+	c.UserAgent = src.userAgent
+	c.IgnoreRobotsTxt = src.IgnoreRobots
+	c.AllowURLRevisit = true // the frontier decides what is visited
+	c.MaxBodySize = 0        // capped in capTransport, with an error instead of silent truncation
+	c.ParseHTTPErrorResponse = true
+	c.Context = ctx
+	client := &http.Client{
+		Transport: rt,
+		Timeout:   cfg.FetchTimeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse // followed by fetch, hop by hop
+		},
+	}
+	c.SetClient(client)
+	c.OnResponseHeaders(onHeaders)
+	c.OnResponse(func(r *colly.Response) {
+		h := r.Ctx.GetAny(hopKey).(*hop)
+		h.body = r.Body
+		h.final = r.Request.URL
+	})
+	return &fetcher{cfg: cfg, src: src, c: c, client: client, gates: newGates(src.delay, src.parallel), header: src.header}
+}
+
+// onHeaders records the exchange, refuses bodies that are not documents,
+// and hides the charset from Colly so that the body stays as received
+// (charset decoding is done later, from header, BOM and meta).
+func onHeaders(r *colly.Response) {
+	h := r.Ctx.GetAny(hopKey).(*hop)
+	h.status = r.StatusCode
+	h.header = r.Headers.Clone()
+	h.contentType = r.Headers.Get("Content-Type")
+	mt, _, _ := mime.ParseMediaType(h.contentType)
+	if r.StatusCode >= 200 && r.StatusCode < 300 && !documentType(mt) {
+		r.Request.Abort()
+		return
+	}
+	if mt != "" {
+		r.Headers.Set("Content-Type", mt)
+	}
+}
+
+// documentType reports whether a declared media type may hold a page,
+// feed or sitemap. An empty type is sniffed after the body arrives.
+func documentType(mt string) bool {
+	switch {
+	case mt == "", mt == "text/html", mt == "application/xhtml+xml", mt == "text/plain":
+		return true
+	case strings.HasSuffix(mt, "/xml"), strings.HasSuffix(mt, "+xml"):
+		return true
+	case strings.Contains(mt, "gzip"): // a compressed sitemap, decompressed in capTransport
+		return true
+	}
+	return false
+}
+
+// sniffDocument refuses bodies that look binary whatever their declared type.
+func sniffDocument(body []byte) bool {
+	st := http.DetectContentType(body)
+	return strings.HasPrefix(st, "text/") || strings.Contains(st, "xml")
+}
+
+// fetch gets task's URL, following redirects (each hop checked for
+// domain, robots and address, loops and the cap) and retrying 429 and
+// 503 with backoff. cond, when set, makes the request conditional.
+func (f *fetcher) fetch(ctx context.Context, t Task, cond *PageMeta) (*page, error) {
+	p := &page{Task: t, RequestURL: t.URL}
+	cur, err := url.Parse(t.URL)
+	if err != nil {
+		return p, fmt.Errorf("fetch %s: %w: %v", t.URL, ErrBadURL, err)
+	}
+	attempt := 1
+	for {
+		if err := f.src.allowed(cur); err != nil {
+			return p, fmt.Errorf("fetch %s: %w", cur, err)
+		}
+		h, err := f.exchange(ctx, cur, cond)
+		p.FetchedAt = f.cfg.Clock.Now()
+		if err != nil {
+			return p, err
+		}
+		p.FinalURL, p.Status, p.Header, p.ContentType, p.Body = cur, h.status, h.header, h.contentType, h.body
+		switch s := h.status; {
+		case isRedirect(s):
+			next, err := f.nextHop(p, cur, h)
+			if err != nil {
+				return p, err
+			}
+			p.Redirects = append(p.Redirects, cur.String())
+			cur, cond = next, nil
+		case s == http.StatusTooManyRequests || s == http.StatusServiceUnavailable:
+			if attempt > f.cfg.MaxRetries {
+				return p, fmt.Errorf("fetch %s: %w %d after %d retries", cur, ErrStatus, s, f.cfg.MaxRetries)
+			}
+			f.gates.get(cur.Host).hold(backoff(attempt, f.cfg.BaseBackoff, f.cfg.MaxBackoff, h.header, time.Now()))
+			attempt++
+		case s == http.StatusNotModified:
+			p.NotModified = true
+			return p, nil
+		case s == http.StatusNotFound || s == http.StatusGone:
+			return p, fmt.Errorf("fetch %s: %w (%d)", cur, ErrGone, s)
+		case s >= 200 && s < 300:
+			if len(h.body) > 0 && !sniffDocument(h.body) {
+				return p, fmt.Errorf("fetch %s: %w: sniffed %s", cur, ErrNotDocument, http.DetectContentType(h.body))
+			}
+			return p, nil
+		default:
+			return p, fmt.Errorf("fetch %s: %w %d", cur, ErrStatus, s)
+		}
+	}
+}
+
+func isRedirect(s int) bool {
+	switch s {
+	case 301, 302, 303, 307, 308:
+		return true
+	}
+	return false
+}
+
+// nextHop resolves a redirect's Location and refuses loops and long chains.
+func (f *fetcher) nextHop(p *page, cur *url.URL, h *hop) (*url.URL, error) {
+	loc := h.header.Get("Location")
+	if loc == "" {
+		return nil, fmt.Errorf("fetch %s: %w %d without Location", cur, ErrStatus, h.status)
+	}
+	s := resolveRef(cur, loc)
+	if s == "" {
+		return nil, fmt.Errorf("fetch %s: %w: redirect to %q", cur, ErrBadURL, loc)
+	}
+	if len(p.Redirects) >= f.cfg.MaxRedirects {
+		return nil, fmt.Errorf("fetch %s: %w (%d)", p.RequestURL, ErrTooManyRedirects, f.cfg.MaxRedirects)
+	}
+	if s == p.RequestURL || slices.Contains(p.Redirects, s) || s == mustCanon(cur) {
+		return nil, fmt.Errorf("fetch %s: %w via %s", p.RequestURL, ErrRedirectLoop, s)
+	}
+	return url.Parse(s)
+}
+
+func mustCanon(u *url.URL) string {
+	s, _ := canonURL(u)
+	return s
+}
+
+// exchange does one HTTP GET under the host's politeness gate.
+func (f *fetcher) exchange(ctx context.Context, u *url.URL, cond *PageMeta) (*hop, error) {
+	g := f.gates.get(u.Host)
+	if err := g.acquire(ctx); err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", u, err)
+	}
+	defer g.release()
+	hdr := f.header.Clone()
+	if cond != nil && cond.ETag != "" {
+		hdr.Set("If-None-Match", cond.ETag)
+	}
+	if cond != nil && cond.LastModified != "" {
+		hdr.Set("If-Modified-Since", cond.LastModified)
+	}
+	h := &hop{}
+	cctx := colly.NewContext()
+	cctx.Put(hopKey, h)
+	err := f.c.Request(http.MethodGet, u.String(), nil, cctx, hdr)
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", u, collyErr(ctx, err))
+	}
+	return h, nil
+}
+
+// collyErr translates Colly's errors to this package's.
+func collyErr(ctx context.Context, err error) error {
+	switch {
+	case ctx.Err() != nil && !errors.Is(err, ctx.Err()):
+		return fmt.Errorf("%w (%v)", ctx.Err(), err)
+	case errors.Is(err, colly.ErrRobotsTxtBlocked):
+		return ErrRobots
+	case errors.Is(err, colly.ErrAbortedAfterHeaders):
+		return ErrNotDocument
+	}
+	return err
+}
+
+// close drops the idle connections of the run's transport.
+func (f *fetcher) close() { f.client.CloseIdleConnections() }

@@ -1,0 +1,296 @@
+package crawler
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/recruitscan/recruitscan"
+)
+
+// nopObserver records nothing.
+type nopObserver struct{}
+
+func (nopObserver) CrawlRequest(string, int, time.Duration, int) {}
+func (nopObserver) CrawlAd(string)                               {}
+func (nopObserver) CrawlRobotsDenied(string)                     {}
+func (nopObserver) CrawlError(string, string)                    {}
+func (nopObserver) CrawlFrontier(string, int)                    {}
+func (nopObserver) CrawlSucceeded(string, time.Time)             {}
+
+func orNil(o Observer) Observer {
+	if o == nil {
+		return nopObserver{}
+	}
+	return o
+}
+
+// run is one source's cycle in this process.
+type run struct {
+	c     *Crawler
+	src   *source
+	cycle Cycle
+	f     *fetcher
+	x     *extractor
+	log   interface {
+		Warn(string, ...any)
+		Debug(string, ...any)
+	}
+
+	mu    sync.Mutex
+	stats SourceStats
+}
+
+func (c *Crawler) runSource(ctx context.Context, src *source, cyc Cycle) (SourceStats, error) {
+	r := &run{c: c, src: src, cycle: cyc, f: newFetcher(ctx, &c.cfg, src),
+		x: &extractor{src: src, sel: src.Selectors}, log: c.cfg.Logger.With("source", src.ID)}
+	c.update(src.ID, func(s *SourceStats) { *s = SourceStats{} })
+	defer r.f.close()
+	if _, err := c.cfg.Frontier.Push(ctx, cyc, src.maxPages, src.entries...); err != nil {
+		return r.stats, fmt.Errorf("crawl %s: %w", src.ID, err)
+	}
+	var (
+		wg   sync.WaitGroup
+		errs = make([]error, src.parallel)
+	)
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	for i := range src.parallel {
+		wg.Go(func() {
+			if errs[i] = r.worker(wctx); errs[i] != nil {
+				cancel() // a sink or frontier failure stops the source's run
+			}
+		})
+	}
+	wg.Wait()
+	err := errors.Join(errs...)
+	if err == nil && ctx.Err() == nil {
+		c.cfg.Observer.CrawlSucceeded(src.ID, c.cfg.Clock.Now())
+	}
+	return r.snapshot(), err
+}
+
+func (r *run) snapshot() SourceStats {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.stats
+}
+
+func (r *run) count(f func(*SourceStats)) {
+	r.mu.Lock()
+	if r.stats.ErrorKinds == nil {
+		r.stats.ErrorKinds = map[string]int{}
+	}
+	f(&r.stats)
+	s := r.stats
+	r.mu.Unlock()
+	r.c.update(r.src.ID, func(live *SourceStats) { *live = s })
+}
+
+// worker leases tasks one at a time until the cycle is complete.
+func (r *run) worker(ctx context.Context) error {
+	fr := r.c.cfg.Frontier
+	for {
+		tasks, err := fr.Lease(ctx, r.cycle, 1, r.c.cfg.LeaseTTL)
+		if err != nil {
+			return ctxOr(ctx, fmt.Errorf("crawl %s: %w", r.src.ID, err))
+		}
+		if len(tasks) == 0 {
+			pending, leased, err := fr.Len(ctx, r.cycle)
+			if err != nil {
+				return ctxOr(ctx, fmt.Errorf("crawl %s: %w", r.src.ID, err))
+			}
+			r.queue(pending + leased)
+			if pending+leased == 0 {
+				return nil
+			}
+			if err := sleep(ctx, r.c.cfg.PollInterval); err != nil {
+				return nil
+			}
+			continue
+		}
+		t := tasks[0]
+		if err := r.process(ctx, t); err != nil || ctx.Err() != nil {
+			// Hand the task back so that this or another worker fetches it
+			// again; the context may be cancelled, so use a short one.
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+			relErr := fr.Release(rctx, r.cycle, t.URL)
+			cancel()
+			if ctx.Err() != nil {
+				return nil
+			}
+			return errors.Join(err, relErr)
+		}
+		if err := fr.Done(ctx, r.cycle, t.URL); err != nil {
+			return ctxOr(ctx, fmt.Errorf("crawl %s: %w", r.src.ID, err))
+		}
+	}
+}
+
+// ctxOr hides errors caused by cancellation: stopping is not a failure.
+func ctxOr(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return nil
+	}
+	return err
+}
+
+func (r *run) queue(n int) {
+	r.count(func(s *SourceStats) { s.Queue = n })
+	r.c.cfg.Observer.CrawlFrontier(r.src.ID, n)
+}
+
+// process fetches one task and hands on what it yields. Fetch and parse
+// failures are counted and end the task; the returned error is for
+// failures of the sink or frontier, after which the task is retried.
+func (r *run) process(ctx context.Context, t Task) error {
+	fr, obs, id := r.c.cfg.Frontier, r.c.cfg.Observer, r.src.ID
+	meta, known, err := fr.Page(ctx, id, t.URL)
+	if err != nil {
+		return fmt.Errorf("crawl %s: %w", id, err)
+	}
+	var cond *PageMeta
+	if known && t.Kind == KindDetail && !meta.Removed {
+		cond = &meta
+	}
+	start := time.Now()
+	p, ferr := r.f.fetch(ctx, t, cond)
+	if p.Status != 0 {
+		obs.CrawlRequest(id, p.Status, time.Since(start), len(p.Body))
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if ferr != nil {
+		return r.failed(ctx, t, meta, known, ferr)
+	}
+	if p.NotModified {
+		r.count(func(s *SourceStats) { s.NotModified++ })
+		return nil
+	}
+	sum := sha256.Sum256(p.Body)
+	hash := hex.EncodeToString(sum[:])
+	r.count(func(s *SourceStats) { s.Pages++ })
+	if known && t.Kind == KindDetail && !meta.Removed && meta.BodySHA256 == hash {
+		r.count(func(s *SourceStats) { s.Unchanged++ })
+		return nil
+	}
+	ex, perr := r.extract(p)
+	if perr != nil {
+		r.fail(perr)
+	}
+	if err := r.push(ctx, ex.links); err != nil {
+		return err
+	}
+	ids, err := r.emit(ctx, ex.ads)
+	if err != nil {
+		return err
+	}
+	m := PageMeta{ETag: p.Header.Get("ETag"), LastModified: p.Header.Get("Last-Modified"),
+		BodySHA256: hash, FetchedAt: p.FetchedAt, AdIDs: ids}
+	if err := fr.SetPage(ctx, id, t.URL, m); err != nil {
+		return fmt.Errorf("crawl %s: %w", id, err)
+	}
+	return nil
+}
+
+// failed counts a failed fetch; a page that is gone has its ads marked
+// removed when the sink can record it.
+func (r *run) failed(ctx context.Context, t Task, meta PageMeta, known bool, err error) error {
+	switch {
+	case errors.Is(err, ErrRobots):
+		r.count(func(s *SourceStats) { s.RobotsDenied++ })
+		r.c.cfg.Observer.CrawlRobotsDenied(r.src.ID)
+		return nil
+	case errors.Is(err, ErrGone) && known && !meta.Removed:
+		return r.removed(ctx, t, meta)
+	}
+	r.fail(err)
+	return nil
+}
+
+func (r *run) fail(err error) {
+	kind := ErrorKind(err)
+	r.count(func(s *SourceStats) { s.Errors++; s.ErrorKinds[kind]++ })
+	r.c.cfg.Observer.CrawlError(r.src.ID, kind)
+	r.log.Warn("crawl error", "kind", kind, "err", err)
+}
+
+func (r *run) removed(ctx context.Context, t Task, meta PageMeta) error {
+	now := r.c.cfg.Clock.Now()
+	if rm, ok := r.c.cfg.Sink.(Remover); ok {
+		for _, id := range meta.AdIDs {
+			if err := rm.MarkRemoved(ctx, id, now); err != nil && !errors.Is(err, recruitscan.ErrNotFound) {
+				return fmt.Errorf("crawl %s: mark removed %s: %w", r.src.ID, id, err)
+			}
+		}
+	}
+	meta.Removed, meta.FetchedAt = true, now
+	if err := r.c.cfg.Frontier.SetPage(ctx, r.src.ID, t.URL, meta); err != nil {
+		return fmt.Errorf("crawl %s: %w", r.src.ID, err)
+	}
+	r.count(func(s *SourceStats) { s.Removed++ })
+	return nil
+}
+
+// push queues the links that are within the source's depth and domains.
+func (r *run) push(ctx context.Context, links []Task) error {
+	keep := links[:0]
+	for _, l := range links {
+		u, err := url.Parse(l.URL)
+		if err != nil || l.Depth > r.src.maxDepth || r.src.allowed(u) != nil {
+			continue
+		}
+		keep = append(keep, l)
+	}
+	if len(keep) == 0 {
+		return nil
+	}
+	if _, err := r.c.cfg.Frontier.Push(ctx, r.cycle, r.src.maxPages, keep...); err != nil {
+		return fmt.Errorf("crawl %s: %w", r.src.ID, err)
+	}
+	return nil
+}
+
+func (r *run) emit(ctx context.Context, ads []recruitscan.Ad) ([]string, error) {
+	ids := make([]string, 0, len(ads))
+	for _, ad := range ads {
+		if err := r.c.cfg.Sink.Emit(ctx, ad); err != nil {
+			return nil, fmt.Errorf("crawl %s: emit %s: %w", r.src.ID, ad.URL, err)
+		}
+		ids = append(ids, ad.ID)
+		r.count(func(s *SourceStats) { s.Ads++ })
+		r.c.cfg.Observer.CrawlAd(r.src.ID)
+	}
+	return ids, nil
+}
+
+// extract reads a fetched page according to its kind and source type.
+func (r *run) extract(p *page) (extraction, error) {
+	return r.x.page(p)
+}
+
+func (x *extractor) page(p *page) (extraction, error) {
+	text := decode(p.Body, p.ContentType)
+	switch {
+	case p.Task.Kind == KindFeed || (p.Task.Kind == KindSitemap && looksLikeFeed(p.Body)):
+		return x.feed(p, text)
+	case p.Task.Kind == KindSitemap:
+		return x.sitemap(p, text)
+	}
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(text))
+	if err != nil {
+		return extraction{}, fmt.Errorf("parse %s: %w", p.FinalURL, err)
+	}
+	if x.src.Type == recruitscan.SourceTelegram {
+		return x.telegram(p, doc), nil
+	}
+	return x.html(p, doc), nil
+}
