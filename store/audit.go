@@ -1,0 +1,114 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/recruitscan/recruitscan"
+)
+
+// AppendAudit appends an entry for an action outside the queue (admin,
+// login, export). At defaults to now; Actor and Action are required.
+func (s *Store) AppendAudit(ctx context.Context, e recruitscan.AuditEntry) error {
+	op := "append audit"
+	if e.Actor == "" || e.Action == "" {
+		return fmt.Errorf("%s: actor and action: %w: required", op, recruitscan.ErrInvalid)
+	}
+	if e.At.IsZero() {
+		e.At = s.now()
+	}
+	err := auditScript.Run(ctx, s.c, []string{s.k.audit()}, s.k.queue(), ms(e.At), e.Actor, e.Action,
+		e.ItemID, e.Before, e.After, e.Note).Err()
+	return wrap(op, err)
+}
+
+// Audit returns the item's last n audit entries, oldest first.
+func (s *Store) Audit(ctx context.Context, itemID string, n int) ([]recruitscan.AuditEntry, error) {
+	op := "audit"
+	if err := validID(op, itemID); err != nil {
+		return nil, err
+	}
+	if n <= 0 {
+		n = 100
+	}
+	ids, err := s.c.LRange(ctx, s.k.auditOf(itemID), int64(-n), -1).Result()
+	if err != nil {
+		return nil, wrap(op+" "+itemID, err)
+	}
+	return s.auditByID(ctx, op, ids)
+}
+
+// Decisions returns the decisions made in [from, to), oldest first.
+func (s *Store) Decisions(ctx context.Context, from, to time.Time) ([]recruitscan.AuditEntry, error) {
+	ids, err := s.c.ZRangeByScore(ctx, s.k.decisions(), &redis.ZRangeBy{
+		Min: fmt.Sprint(ms(from)), Max: fmt.Sprintf("(%d", ms(to)),
+	}).Result()
+	if err != nil {
+		return nil, wrap("decisions", err)
+	}
+	return s.auditByID(ctx, "decisions", ids)
+}
+
+// auditByID reads audit entries by stream id in one round trip.
+func (s *Store) auditByID(ctx context.Context, op string, ids []string) ([]recruitscan.AuditEntry, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	pipe := s.c.Pipeline()
+	cmds := make([]*redis.XMessageSliceCmd, len(ids))
+	for i, id := range ids {
+		cmds[i] = pipe.XRange(ctx, s.k.audit(), id, id)
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, wrap(op, err)
+	}
+	out := make([]recruitscan.AuditEntry, 0, len(ids))
+	for _, c := range cmds {
+		for _, m := range c.Val() {
+			out = append(out, parseAudit(m))
+		}
+	}
+	return out, nil
+}
+
+func parseAudit(m redis.XMessage) recruitscan.AuditEntry {
+	str := func(k string) string { v, _ := m.Values[k].(string); return v }
+	return recruitscan.AuditEntry{
+		ID: m.ID, At: fromMS(int64(atoi(m.Values["at"]))), Actor: str("actor"), Action: str("action"),
+		ItemID: str("item"), Before: str("before"), After: str("after"), Note: str("note"),
+	}
+}
+
+// exportBatch is how many audit entries ExportAudit reads per round trip.
+const exportBatch = 1000
+
+// ExportAudit writes the audit entries with At in [from, to) as JSON
+// lines, in log order. A zero from or to leaves that end open.
+func (s *Store) ExportAudit(ctx context.Context, w io.Writer, from, to time.Time) error {
+	enc := json.NewEncoder(w)
+	start := "-"
+	for {
+		msgs, err := s.c.XRangeN(ctx, s.k.audit(), start, "+", exportBatch).Result()
+		if err != nil {
+			return wrap("export audit", err)
+		}
+		for _, m := range msgs {
+			e := parseAudit(m)
+			if !from.IsZero() && e.At.Before(from) || !to.IsZero() && !e.At.Before(to) {
+				continue
+			}
+			if err := enc.Encode(e); err != nil {
+				return fmt.Errorf("export audit: %w", err)
+			}
+		}
+		if len(msgs) < exportBatch {
+			return nil
+		}
+		start = "(" + msgs[len(msgs)-1].ID
+	}
+}

@@ -1,0 +1,416 @@
+package store
+
+import "github.com/redis/go-redis/v9"
+
+// Lua scripts. Each multi-key change is one script; its comment lists KEYS
+// and ARGV. Queue scripts share luaQueueKeys and luaQueueLib and find item
+// keys at run time from the queue prefix Q (ARGV[1]); all those keys carry
+// the queue's hash tag, so a script stays in one Cluster slot. Times are
+// Unix milliseconds from the store's Clock, never Redis TIME. Errors are
+// error_reply codes that wrap maps to sentinels: NOTFOUND, NOTLEASE,
+// DECIDED, INVALID, BACKLOG.
+
+// luaQueueLib: helpers shared by the queue scripts.
+//
+// An item hash has: ad, h (content hash), ver, src, url, title, lang, lvl,
+// sc (score), ind (indicators, comma-separated), st (status), enq (enqueue
+// ms), m (its member in the ordered sets), by, lease, snz (snooze until),
+// dec, decby, decat, note, sl (who asked for a second look).
+//
+// The ordered sets (pending, pending:LANG, open) hold members with score 0
+// so that Redis orders them by the member string: one digit 3-level, 12
+// digits of inverted score (milli-units), 15 digits of enqueue ms, ":" and
+// the id. Lowest member = highest level, then highest score, then oldest.
+const luaQueueLib = luaQueueKeys + `
+local function member(lvl, score, enq, id)
+  local s = tonumber(score) or 0
+  if s < 0 then s = 0 end
+  if s > 999999999 then s = 999999999 end
+  local l = tonumber(lvl) or 0
+  if l < 0 then l = 0 end
+  if l > 3 then l = 3 end
+  return string.format('%d%012.0f%015.0f:%s', 3 - l, 999999999999 - math.floor(s * 1000), tonumber(enq), id)
+end
+local function member_id(m) return string.sub(m, 30) end
+local function audit(now, actor, action, id, before, after, note)
+  local sid = redis.call('XADD', k_audit(), '*', 'at', now, 'actor', actor, 'action', action,
+    'item', id, 'before', before, 'after', after, 'note', note)
+  if id ~= '' then redis.call('RPUSH', k_audit_of(id), sid) end
+  return sid
+end
+local function add_pending(m, lang)
+  redis.call('ZADD', k_pending(), 0, m)
+  redis.call('ZADD', k_pending_lang(lang), 0, m)
+end
+local function rem_pending(m, lang)
+  redis.call('ZREM', k_pending(), m)
+  redis.call('ZREM', k_pending_lang(lang), m)
+end
+local function add_open(id, m, lvl, lang, enq)
+  redis.call('ZADD', k_open(), 0, m)
+  redis.call('ZADD', k_byage(), enq, id)
+  redis.call('HINCRBY', k_depth(), lvl .. ':' .. lang, 1)
+end
+local function rem_open(id, m, lvl, lang)
+  redis.call('ZREM', k_open(), m)
+  redis.call('ZREM', k_byage(), id)
+  if redis.call('HINCRBY', k_depth(), lvl .. ':' .. lang, -1) <= 0 then
+    redis.call('HDEL', k_depth(), lvl .. ':' .. lang)
+  end
+end
+local function state(k)
+  local f = redis.call('HMGET', k, 'st', 'm', 'lang', 'lvl', 'enq', 'by', 'dec', 'ver')
+  return {st = f[1], m = f[2], lang = f[3], lvl = f[4], enq = f[5],
+    by = f[6] or '', dec = f[7] or '', ver = f[8] or ''}
+end
+local function is_open(s) return s.st == 'pending' or s.st == 'claimed' end
+local function describe(s)
+  if s.st == 'decided' then return 'decided:' .. s.dec end
+  if s.by ~= '' then return s.st .. ':' .. s.by end
+  return s.st
+end
+-- leave takes an item out of the set its status keeps it in.
+local function leave(id, s)
+  if s.st == 'pending' then rem_pending(s.m, s.lang) end
+  if s.st == 'claimed' then redis.call('ZREM', k_leases(), id) end
+  if s.st == 'snoozed' then redis.call('ZREM', k_snoozed(), id) end
+  if s.st == 'decided' then redis.call('ZREM', k_decided(), id) end
+end
+local function msfmt(n) return string.format('%.0f', n) end
+-- recover returns expired leases to pending and wakes due snoozes.
+local function recover(now, limit)
+  local ids = redis.call('ZRANGEBYSCORE', k_leases(), '-inf', now, 'LIMIT', 0, limit)
+  for _, id in ipairs(ids) do
+    local k = k_item(id)
+    local s = state(k)
+    redis.call('ZREM', k_leases(), id)
+    if s.st == 'claimed' then
+      redis.call('HSET', k, 'st', 'pending')
+      redis.call('HDEL', k, 'by', 'lease')
+      add_pending(s.m, s.lang)
+      audit(now, 'system', 'lease-expired', id, describe(s), 'pending', '')
+    end
+  end
+  local woke = redis.call('ZRANGEBYSCORE', k_snoozed(), '-inf', now, 'LIMIT', 0, limit)
+  for _, id in ipairs(woke) do
+    local k = k_item(id)
+    local s = state(k)
+    redis.call('ZREM', k_snoozed(), id)
+    if s.st == 'snoozed' then
+      redis.call('HSET', k, 'st', 'pending')
+      redis.call('HDEL', k, 'snz')
+      add_pending(s.m, s.lang)
+      add_open(id, s.m, s.lvl, s.lang, s.enq)
+      audit(now, 'system', 'wake', id, 'snoozed', 'pending', '')
+    end
+  end
+  return #ids
+end
+`
+
+// enqueueScript adds or updates a review item, idempotent by content hash.
+// KEYS[1] item key.
+// ARGV: Q, now, id, hash, version, source, url, title, lang, level, score,
+// indicators, actor. Returns new | same | updated | reopened.
+var enqueueScript = redis.NewScript(luaQueueLib + `
+local now, id, h, ver = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local lang, lvl, score, actor = ARGV[9], ARGV[10], ARGV[11], ARGV[13]
+local k = KEYS[1]
+local s = state(k)
+local fields = {'h', h, 'ver', ver, 'src', ARGV[6], 'url', ARGV[7], 'title', ARGV[8],
+  'lang', lang, 'lvl', lvl, 'sc', score, 'ind', ARGV[12]}
+if not s.st then
+  local m = member(lvl, score, now, id)
+  redis.call('HSET', k, 'ad', id, 'st', 'pending', 'enq', now, 'm', m, unpack(fields))
+  add_pending(m, lang)
+  add_open(id, m, lvl, lang, now)
+  audit(now, actor, 'enqueue', id, '', 'pending v' .. ver, '')
+  return 'new'
+end
+if redis.call('HGET', k, 'h') == h then return 'same' end
+if s.st == 'decided' then
+  local m = member(lvl, score, now, id)
+  leave(id, s)
+  redis.call('HDEL', k, 'by', 'lease', 'snz', 'dec', 'decby', 'decat', 'sl')
+  redis.call('HSET', k, 'st', 'pending', 'enq', now, 'm', m, unpack(fields))
+  add_pending(m, lang)
+  add_open(id, m, lvl, lang, now)
+  audit(now, actor, 'reopen', id, describe(s) .. ' v' .. s.ver, 'pending v' .. ver, '')
+  return 'reopened'
+end
+local m = member(lvl, score, s.enq, id)
+if s.st == 'pending' then
+  rem_pending(s.m, s.lang)
+  add_pending(m, lang)
+end
+if is_open(s) then
+  rem_open(id, s.m, s.lvl, s.lang)
+  add_open(id, m, lvl, lang, s.enq)
+end
+redis.call('HSET', k, 'm', m, unpack(fields))
+audit(now, actor, 'update', id, 'v' .. s.ver, 'v' .. ver, '')
+return 'updated'
+`)
+
+// claimScript recovers expired leases, then leases the best pending item,
+// preferring the actor's languages and skipping items the actor sent for
+// a second look.
+// KEYS[1] the pending set (routes the script; all keys are under Q).
+// ARGV: Q, now, lease ms, actor, lang…
+// Returns {recovered} when empty, else {recovered, item HGETALL}.
+var claimScript = redis.NewScript(luaQueueLib + `
+local now, actor = ARGV[2], ARGV[4]
+local rec = recover(now, 1000)
+local function pick(key)
+  for _, m in ipairs(redis.call('ZRANGE', key, 0, 19)) do
+    if redis.call('HGET', k_item(member_id(m)), 'sl') ~= actor then return m end
+  end
+  return nil
+end
+local best = nil
+for i = 5, #ARGV do
+  local m = pick(k_pending_lang(ARGV[i]))
+  if m and (not best or m < best) then best = m end
+end
+if not best then best = pick(k_pending()) end
+if not best then return {rec} end
+local id = member_id(best)
+local k = k_item(id)
+local s = state(k)
+rem_pending(s.m, s.lang)
+local lease = msfmt(tonumber(now) + tonumber(ARGV[3]))
+redis.call('HSET', k, 'st', 'claimed', 'by', actor, 'lease', lease)
+redis.call('ZADD', k_leases(), lease, id)
+audit(now, actor, 'claim', id, 'pending', 'claimed:' .. actor, '')
+return {rec, redis.call('HGETALL', k)}
+`)
+
+// heartbeatScript extends the holder's lease.
+// KEYS[1] item key. ARGV: Q, now, id, actor, lease ms. Returns lease ms.
+var heartbeatScript = redis.NewScript(luaQueueLib + `
+local s = state(KEYS[1])
+if not s.st then return redis.error_reply('NOTFOUND') end
+if s.st == 'decided' then return redis.error_reply('DECIDED') end
+if s.st ~= 'claimed' or s.by ~= ARGV[4] then return redis.error_reply('NOTLEASE') end
+local lease = msfmt(tonumber(ARGV[2]) + tonumber(ARGV[5]))
+redis.call('HSET', KEYS[1], 'lease', lease)
+redis.call('ZADD', k_leases(), lease, ARGV[3])
+return lease
+`)
+
+// decideScript records a decision from the lease holder or a lead/admin
+// (who may also re-decide an escalated item). needs-second-look returns
+// the item to pending, marked so that the same reviewer does not get it.
+// KEYS[1] item key. ARGV: Q, now, id, actor, role, decision, note.
+// Returns the item's HGETALL after the change.
+var decideScript = redis.NewScript(luaQueueLib + `
+local now, id, actor, d, note = ARGV[2], ARGV[3], ARGV[4], ARGV[6], ARGV[7]
+local k = KEYS[1]
+local s = state(k)
+if not s.st then return redis.error_reply('NOTFOUND') end
+local lead = ARGV[5] == 'lead' or ARGV[5] == 'admin'
+if s.st == 'decided' and not (lead and s.dec == 'escalate') then return redis.error_reply('DECIDED') end
+if not lead and not (s.st == 'claimed' and s.by == actor) then return redis.error_reply('NOTLEASE') end
+local before = describe(s)
+leave(id, s)
+redis.call('HDEL', k, 'by', 'lease', 'snz')
+if note ~= '' then redis.call('HSET', k, 'note', note) end
+if d == 'needs-second-look' then
+  redis.call('HSET', k, 'st', 'pending', 'sl', actor)
+  add_pending(s.m, s.lang)
+  if not is_open(s) then add_open(id, s.m, s.lvl, s.lang, s.enq) end
+  audit(now, actor, 'decide', id, before, 'pending:' .. d, note)
+  return redis.call('HGETALL', k)
+end
+redis.call('HSET', k, 'st', 'decided', 'dec', d, 'decby', actor, 'decat', now)
+if is_open(s) then rem_open(id, s.m, s.lvl, s.lang) end
+redis.call('ZADD', k_decided(), now, id)
+local sid = audit(now, actor, 'decide', id, before, 'decided:' .. d, note)
+redis.call('ZADD', k_decisions(), now, sid)
+return redis.call('HGETALL', k)
+`)
+
+// reassignScript gives an undecided item to another reviewer (or back to
+// pending when the target is empty). The caller checked the lead role.
+// KEYS[1] item key. ARGV: Q, now, id, lead, to, lease ms.
+var reassignScript = redis.NewScript(luaQueueLib + `
+local now, id, lead, to = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local k = KEYS[1]
+local s = state(k)
+if not s.st then return redis.error_reply('NOTFOUND') end
+if s.st == 'decided' then return redis.error_reply('DECIDED') end
+local before = describe(s)
+leave(id, s)
+redis.call('HDEL', k, 'by', 'lease', 'snz')
+if not is_open(s) then add_open(id, s.m, s.lvl, s.lang, s.enq) end
+if to == '' then
+  redis.call('HSET', k, 'st', 'pending')
+  add_pending(s.m, s.lang)
+  audit(now, lead, 'reassign', id, before, 'pending', '')
+  return 'pending'
+end
+local lease = msfmt(tonumber(now) + tonumber(ARGV[6]))
+redis.call('HSET', k, 'st', 'claimed', 'by', to, 'lease', lease)
+redis.call('ZADD', k_leases(), lease, id)
+audit(now, lead, 'reassign', id, before, 'claimed:' .. to, '')
+return 'claimed'
+`)
+
+// snoozeScript puts an item aside until a time; the holder or a lead may.
+// KEYS[1] item key. ARGV: Q, now, id, actor, role, until ms.
+var snoozeScript = redis.NewScript(luaQueueLib + `
+local now, id, actor, untl = ARGV[2], ARGV[3], ARGV[4], ARGV[6]
+local k = KEYS[1]
+local s = state(k)
+if not s.st then return redis.error_reply('NOTFOUND') end
+if s.st == 'decided' then return redis.error_reply('DECIDED') end
+local lead = ARGV[5] == 'lead' or ARGV[5] == 'admin'
+if not lead and not (s.st == 'claimed' and s.by == actor) then return redis.error_reply('NOTLEASE') end
+local before = describe(s)
+leave(id, s)
+if is_open(s) then rem_open(id, s.m, s.lvl, s.lang) end
+redis.call('HDEL', k, 'by', 'lease')
+redis.call('HSET', k, 'st', 'snoozed', 'snz', untl)
+redis.call('ZADD', k_snoozed(), untl, id)
+audit(now, actor, 'snooze', id, before, 'snoozed:' .. untl, '')
+return 'snoozed'
+`)
+
+// noteScript attaches a note to an item.
+// KEYS[1] item key. ARGV: Q, now, id, actor, note.
+var noteScript = redis.NewScript(luaQueueLib + `
+if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('NOTFOUND') end
+redis.call('HSET', KEYS[1], 'note', ARGV[5])
+return audit(ARGV[2], ARGV[4], 'note', ARGV[3], '', '', ARGV[5])
+`)
+
+// recoverScript returns up to a limit of expired leases to pending and
+// wakes due snoozes. KEYS[1] the lease set (routes the script).
+// ARGV: Q, now, limit.
+var recoverScript = redis.NewScript(luaQueueLib + `
+return recover(ARGV[2], tonumber(ARGV[3]))
+`)
+
+// auditScript appends one entry (and indexes it by item).
+// KEYS[1] the audit stream. ARGV: Q, at, actor, action, item, before,
+// after, note.
+var auditScript = redis.NewScript(luaQueueLib + `
+return audit(ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8])
+`)
+
+// appendAdScript adds an ad to the stream unless the backlog is full.
+// KEYS[1] stream. ARGV: max backlog, ad blob, raw blob.
+var appendAdScript = redis.NewScript(`
+if redis.call('XLEN', KEYS[1]) >= tonumber(ARGV[1]) then
+  return redis.error_reply('BACKLOG ad stream holds ' .. ARGV[1] .. ' unacknowledged entries')
+end
+return redis.call('XADD', KEYS[1], '*', 'ad', ARGV[2], 'raw', ARGV[3])
+`)
+
+// ackScript acknowledges and deletes a handled stream entry.
+// KEYS[1] stream, KEYS[2] failure counts. ARGV: group, msg id.
+var ackScript = redis.NewScript(`
+local n = redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+redis.call('XDEL', KEYS[1], ARGV[2])
+redis.call('HDEL', KEYS[2], ARGV[2])
+return n
+`)
+
+// failScript counts a failure; at the limit (or when forced) it moves the
+// entry to the dead-letter stream with the error, acks and deletes it.
+// KEYS[1] stream, KEYS[2] dead-letter stream, KEYS[3] failure counts.
+// ARGV: group, msg id, cause, max attempts, now, max dead letters, force
+// ("1" or "0"), attempts floor (deliveries seen, 0 if unknown).
+// Returns {dead (0/1), attempts}.
+var failScript = redis.NewScript(`
+local n = redis.call('HINCRBY', KEYS[3], ARGV[2], 1)
+if tonumber(ARGV[8]) > n then n = tonumber(ARGV[8]) end
+if n < tonumber(ARGV[4]) and ARGV[7] ~= '1' then return {0, n} end
+local e = redis.call('XRANGE', KEYS[1], ARGV[2], ARGV[2])
+local ad = ''
+if e[1] then
+  local f = e[1][2]
+  for i = 1, #f, 2 do if f[i] == 'ad' then ad = f[i + 1] end end
+end
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], '*', 'msg', ARGV[2], 'ad', ad,
+  'error', ARGV[3], 'attempts', n, 'at', ARGV[5])
+redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+redis.call('XDEL', KEYS[1], ARGV[2])
+redis.call('HDEL', KEYS[3], ARGV[2])
+return {1, n}
+`)
+
+// saveAdScript stores one ad version: new, same content (last-seen
+// updated, verdict refreshed) or changed (version bumped, hash appended).
+// Retention: a kept ad (confirmed or escalated) is persisted; otherwise a
+// positive TTL expires the ad's keys.
+// KEYS[1] ad hash, KEYS[2] version list, KEYS[3] raw body.
+// ARGV: content hash, now, ad blob, verdict blob, raw blob or "", url,
+// ttl ms ("0" = leave TTLs alone).
+// Returns {new|same|changed, version}.
+var saveAdScript = redis.NewScript(`
+local old = redis.call('HGET', KEYS[1], 'h')
+local out, ver
+if not old then
+  out, ver = 'new', 1
+  redis.call('HSET', KEYS[1], 'h', ARGV[1], 'ver', 1, 'first', ARGV[2], 'last', ARGV[2],
+    'ad', ARGV[3], 'v', ARGV[4], 'url', ARGV[6])
+  redis.call('RPUSH', KEYS[2], ARGV[1])
+  if ARGV[5] ~= '' then redis.call('SET', KEYS[3], ARGV[5]) end
+elseif old == ARGV[1] then
+  out, ver = 'same', tonumber(redis.call('HGET', KEYS[1], 'ver'))
+  redis.call('HSET', KEYS[1], 'last', ARGV[2], 'v', ARGV[4])
+  redis.call('HDEL', KEYS[1], 'removed')
+else
+  out, ver = 'changed', redis.call('HINCRBY', KEYS[1], 'ver', 1)
+  redis.call('HSET', KEYS[1], 'h', ARGV[1], 'last', ARGV[2], 'ad', ARGV[3], 'v', ARGV[4], 'url', ARGV[6])
+  redis.call('HDEL', KEYS[1], 'removed')
+  redis.call('RPUSH', KEYS[2], ARGV[1])
+  if ARGV[5] ~= '' then redis.call('SET', KEYS[3], ARGV[5]) else redis.call('DEL', KEYS[3]) end
+end
+if redis.call('HGET', KEYS[1], 'keep') == '1' then
+  for i = 1, 3 do redis.call('PERSIST', KEYS[i]) end
+elseif ARGV[7] ~= '0' then
+  for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[7]) end
+end
+return {out, ver}
+`)
+
+// retainScript applies a decision's retention to an ad's keys: "keep"
+// persists them for good, a positive ms TTL expires them unless kept.
+// KEYS[1] ad hash, KEYS[2] version list, KEYS[3] raw body. ARGV: keep | ttl ms.
+var retainScript = redis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if ARGV[1] == 'keep' then
+  redis.call('HSET', KEYS[1], 'keep', '1')
+  for i = 1, 3 do redis.call('PERSIST', KEYS[i]) end
+elseif redis.call('HGET', KEYS[1], 'keep') ~= '1' then
+  for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
+end
+return 1
+`)
+
+// markRemovedScript records that an ad was taken down at a time.
+// KEYS[1] ad hash. ARGV: at ms.
+var markRemovedScript = redis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('NOTFOUND') end
+redis.call('HSET', KEYS[1], 'removed', ARGV[1])
+return 1
+`)
+
+// indexEntitiesScript links an ad to its entities.
+// KEYS[1] the ad's entity set (routes the script; all keys are under E).
+// ARGV: E, ad id, "kind:value"…
+// Returns how many links were new.
+var indexEntitiesScript = redis.NewScript(luaEntityKeys + `
+local id, n = ARGV[2], 0
+for i = 3, #ARGV do
+  local ev = ARGV[i]
+  if redis.call('SADD', k_entity_ads(ev), id) == 1 then
+    redis.call('ZINCRBY', k_top(), 1, ev)
+    n = n + 1
+  end
+  redis.call('SADD', k_entities_of(id), ev)
+end
+return n
+`)
