@@ -115,7 +115,7 @@ func TestListingCardsAndJSONLD(t *testing.T) {
 	want := []recruitscan.Ad{
 		{SourceID: "cards", URL: s.URL + "/ad/9", Title: "Maid needed", Body: "Pay fee first", PostedAt: day("2025-11-01T10:00:00Z")},
 		{SourceID: "cards", URL: s.URL + "/cards", Title: "Welder", Body: "No link here"},
-		{SourceID: "ld", URL: s.URL + "/ld/job", Title: "Electrician", Body: "Wire houses", Employer: "Volt Ltd",
+		{SourceID: "ld", URL: s.URL + "/ld", Title: "Electrician", Body: "Wire houses", Employer: "Volt Ltd",
 			Location: "Dubai, AE", Salary: "AED 4000-5000 per month", PostedAt: day("2025-09-01T00:00:00Z")},
 	}
 	if diff := cmp.Diff(want, fields(sink.byURL()), cmpopts.SortSlices(func(a, b recruitscan.Ad) bool { return a.Title < b.Title })); diff != "" {

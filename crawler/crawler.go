@@ -155,6 +155,11 @@ func New(cfg Config) (*Crawler, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("crawler new: %w", err)
 	}
+	if a, ok := cfg.Observer.(interface{ CrawlSource(string, time.Duration) }); ok {
+		for _, src := range c.sources {
+			a.CrawlSource(src.ID, src.interval) // counters start at zero; stale alerts know the interval
+		}
+	}
 	return c, nil
 }
 

@@ -28,23 +28,27 @@ type extractor struct {
 func (x *extractor) html(p *page, doc *goquery.Document) extraction {
 	var out extraction
 	base := baseURL(p, doc)
-	if p.Task.Kind == KindDetail {
-		if ad, ok := x.detail(p, doc); ok {
-			out.ads = append(out.ads, ad)
-		}
-		return out
+	next := p.Task.Depth + 1
+	if x.sel.NextPage != "" {
+		out.links = append(out.links, x.links(doc, base, x.sel.NextPage, KindListing, next)...)
 	}
-	if x.sel.Card != "" {
+	switch {
+	case x.sel.Card != "":
 		doc.Find(x.sel.Card).Each(func(i int, card *goquery.Selection) {
 			if ad, ok := x.card(p, base, card, i); ok {
 				out.ads = append(out.ads, ad)
 			}
 		})
-	} else if x.sel.AdLinks != "" {
-		out.links = append(out.links, x.links(doc, base, x.sel.AdLinks, KindDetail, p.Task.Depth+1)...)
-	}
-	if x.sel.NextPage != "" {
-		out.links = append(out.links, x.links(doc, base, x.sel.NextPage, KindListing, p.Task.Depth+1)...)
+	case p.Task.Kind == KindListing && x.sel.AdLinks != "":
+		out.links = append(out.links, x.links(doc, base, x.sel.AdLinks, KindDetail, next)...)
+	default:
+		// A detail page, or an entry page of a source with no listing
+		// selectors: the page is one ad, unless its JSON-LD lists several.
+		if ld := x.jsonLD(p, base, doc); len(ld) > 1 && p.Task.Kind == KindListing {
+			out.ads = ld
+		} else if ad, ok := x.detail(p, doc, ld); ok {
+			out.ads = append(out.ads, ad)
+		}
 	}
 	if len(out.ads) == 0 {
 		out.ads = append(out.ads, x.jsonLD(p, base, doc)...)
@@ -84,10 +88,10 @@ func (x *extractor) links(doc *goquery.Document, base *url.URL, sel string, kind
 
 // detail reads one ad from a detail page: the field selectors, filled in
 // from JSON-LD, then from the page's generic title and main text.
-func (x *extractor) detail(p *page, doc *goquery.Document) (recruitscan.Ad, bool) {
+func (x *extractor) detail(p *page, doc *goquery.Document, ld []recruitscan.Ad) (recruitscan.Ad, bool) {
 	ad := x.newAd(p, p.Task.URL)
 	x.fields(&ad, doc.Selection)
-	if ld := x.jsonLD(p, baseURL(p, doc), doc); len(ld) > 0 {
+	if len(ld) > 0 {
 		fillFrom(&ad, ld[0])
 	}
 	if ad.Title == "" && x.sel.Title == "" {

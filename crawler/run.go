@@ -162,11 +162,11 @@ func (r *run) process(ctx context.Context, t Task) error {
 	}
 	start := time.Now()
 	p, ferr := r.f.fetch(ctx, t, cond)
-	if p.Status != 0 {
-		obs.CrawlRequest(id, p.Status, time.Since(start), len(p.Body))
-	}
 	if ctx.Err() != nil {
 		return ctx.Err()
+	}
+	if !errors.Is(ferr, ErrRobots) {
+		obs.CrawlRequest(id, p.Status, time.Since(start), len(p.Body)) // status 0: no response
 	}
 	if ferr != nil {
 		return r.failed(ctx, t, meta, known, ferr)

@@ -33,8 +33,12 @@ func decode(body []byte, contentType string) string {
 		}
 	}
 	enc, name, _ := charset.DetermineEncoding(body, contentType)
-	if name == "utf-8" {
-		return repairUTF8(body)
+	if name == "utf-8" && !utf16 {
+		// Declared UTF-8 but it is not: a <meta> may know better.
+		enc, name, _ = charset.DetermineEncoding(body, "text/html")
+		if name == "utf-8" || name == "windows-1252" {
+			return repairUTF8(body)
+		}
 	}
 	out, err := enc.NewDecoder().Bytes(body)
 	if err != nil {
