@@ -28,7 +28,11 @@ const (
 	SiteSouq     Site = "souq"     // classifieds: listing cards, some with detail pages
 	SiteTelegram Site = "telegram" // public channel web preview (t.me/s/<channel>)
 	SiteFeed     Site = "feed"     // RSS 2.0 feed of an overseas-jobs agency aggregator
+	SiteLegacy   Site = "legacy"   // old Arabic job site in windows-1256: list.php, job.php
 )
+
+// legacyCharset is the encoding of every page of the legacy site.
+const legacyCharset = "windows-1256"
 
 // Label is the ground truth of an ad: what a trained reviewer would say.
 type Label string
@@ -54,9 +58,7 @@ type Ad struct {
 	Category string `yaml:"category,omitempty"`
 	// Detail: a souq ad has its own detail page (otherwise it is read from
 	// its listing card).
-	Detail bool `yaml:"detail,omitempty"`
-	// Charset of the ad's detail page: "" (UTF-8) or "windows-1256".
-	Charset  string    `yaml:"charset,omitempty"`
+	Detail   bool      `yaml:"detail,omitempty"`
 	Lang     string    `yaml:"lang"`
 	Title    string    `yaml:"title"`
 	Body     string    `yaml:"body"`
@@ -79,6 +81,9 @@ type Ad struct {
 	SourceID string `yaml:"-"`
 	// Post is a telegram post's number in its channel.
 	Post int `yaml:"-"`
+	// Charset of the pages the ad is on: "" (UTF-8) or, on the legacy
+	// site, "windows-1256".
+	Charset string `yaml:"-"`
 }
 
 // Risky reports whether the ad's label is risky.
@@ -92,6 +97,7 @@ var (
 	e164RE  = regexp.MustCompile(`^\+[1-9][0-9]{7,14}$`)
 	chanRE  = regexp.MustCompile(`^[a-z][a-z0-9_]{4,31}$`)
 	souqCat = []string{"jobs", "domestic"}
+	lineRE  = regexp.MustCompile(`^line ([0-9]+):`)
 )
 
 // parseAds reads ads strictly (unknown keys are errors) and validates every
@@ -101,7 +107,7 @@ func parseAds(name string, data []byte) ([]Ad, error) {
 	dec.KnownFields(true)
 	var ads []Ad
 	if err := dec.Decode(&ads); err != nil {
-		return nil, fmt.Errorf("parse %s: %w: %w", name, ErrBadData, err)
+		return nil, fmt.Errorf("parse %s: %w: %w", name, ErrBadData, yamlPlaces(name, err))
 	}
 	var nodes []yaml.Node
 	if err := yaml.Unmarshal(data, &nodes); err != nil {
@@ -111,6 +117,9 @@ func parseAds(name string, data []byte) ([]Ad, error) {
 	seen := map[string]int{}
 	for i := range ads {
 		trimAd(&ads[i])
+		if ads[i].Site == SiteLegacy {
+			ads[i].Charset = legacyCharset
+		}
 		line := nodes[i].Line
 		if prev, dup := seen[ads[i].ID]; dup {
 			errs = append(errs, fmt.Errorf("%s:%d: id %q already used at line %d", name, line, ads[i].ID, prev))
@@ -124,6 +133,19 @@ func parseAds(name string, data []byte) ([]Ad, error) {
 		return nil, fmt.Errorf("validate %s: %w: %w", name, ErrBadData, errors.Join(errs...))
 	}
 	return ads, nil
+}
+
+// yamlPlaces rewrites yaml.v3's "line N: …" messages as "name:N: …".
+func yamlPlaces(name string, err error) error {
+	var te *yaml.TypeError
+	if !errors.As(err, &te) {
+		return err
+	}
+	errs := make([]error, len(te.Errors))
+	for i, m := range te.Errors {
+		errs[i] = errors.New(lineRE.ReplaceAllString(m, name+":$1:"))
+	}
+	return errors.Join(errs...)
 }
 
 // trimAd drops the surrounding white space of the text fields (block
@@ -159,7 +181,7 @@ func validateAd(a *Ad) []string {
 func validateSite(a *Ad) []string {
 	var p []string
 	switch a.Site {
-	case SiteBoard, SiteFeed:
+	case SiteBoard, SiteFeed, SiteLegacy:
 	case SiteSouq:
 		if !slices.Contains(souqCat, a.Category) {
 			p = append(p, fmt.Sprintf("category %q: want one of %v", a.Category, souqCat))
@@ -169,17 +191,13 @@ func validateSite(a *Ad) []string {
 			p = append(p, fmt.Sprintf("channel %q: want a t.me channel name", a.Channel))
 		}
 	default:
-		p = append(p, fmt.Sprintf("site %q: want board, souq, telegram or feed", a.Site))
+		p = append(p, fmt.Sprintf("site %q: want board, souq, legacy, telegram or feed", a.Site))
 	}
 	if a.Site != SiteTelegram && a.Channel != "" {
 		p = append(p, "channel: only for telegram posts")
 	}
 	if a.Site != SiteSouq && (a.Category != "" || a.Detail) {
 		p = append(p, "category, detail: only for souq ads")
-	}
-	hasDetail := a.Site == SiteBoard || (a.Site == SiteSouq && a.Detail)
-	if a.Charset != "" && (a.Charset != "windows-1256" || !hasDetail) {
-		p = append(p, fmt.Sprintf("charset %q: only windows-1256, only on an ad with a detail page", a.Charset))
 	}
 	return p
 }

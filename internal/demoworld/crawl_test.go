@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -29,6 +30,8 @@ type refCrawl struct {
 	ads    []found
 }
 
+var dateText = regexp.MustCompile(`^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$`)
+
 // found is one ad as the reference crawl extracted it.
 type found struct {
 	source, url, title, body, employer, contact string
@@ -44,64 +47,87 @@ func newRefCrawl(t *testing.T, w *World) *refCrawl {
 	return &refCrawl{t: t, robots: robots, seen: map[string]bool{}, pages: map[string]int{}}
 }
 
+// link is a URL to fetch and whether it is a detail page.
+type link struct {
+	url    string
+	detail bool
+}
+
 // run crawls every source to the end.
 func (c *refCrawl) run(srcs []recruitscan.Source) {
 	for _, s := range srcs {
-		queue := append([]string(nil), s.URLs...)
+		var queue []link
+		for _, u := range s.URLs {
+			queue = append(queue, link{url: u})
+		}
 		for len(queue) > 0 {
-			u := queue[0]
+			l := queue[0]
 			queue = queue[1:]
-			if c.seen[u] {
+			if c.seen[l.url] {
 				continue
 			}
 			if c.pages[s.ID] >= s.MaxPages {
 				c.t.Fatalf("source %s: more than MaxPages=%d pages: pagination does not terminate", s.ID, s.MaxPages)
 			}
-			c.seen[u] = true
+			c.seen[l.url] = true
 			c.pages[s.ID]++
-			queue = append(queue, c.visit(s, u)...)
+			queue = append(queue, c.visit(s, l)...)
 		}
 	}
 }
 
 // visit fetches one page of s and returns the links to follow.
-func (c *refCrawl) visit(s recruitscan.Source, u string) []string {
-	body, ctype := get(c.t, u)
+func (c *refCrawl) visit(s recruitscan.Source, l link) []link {
+	body, ctype := get(c.t, l.url)
 	if s.Type == recruitscan.SourceFeed {
 		c.feed(s, body)
 		return nil
 	}
 	r, err := charset.NewReader(strings.NewReader(string(body)), ctype)
 	if err != nil {
-		c.t.Fatalf("%s: charset: %v", u, err)
+		c.t.Fatalf("%s: charset: %v", l.url, err)
 	}
 	doc, err := goquery.NewDocumentFromReader(r)
 	if err != nil {
-		c.t.Fatalf("%s: parse: %v", u, err)
+		c.t.Fatalf("%s: parse: %v", l.url, err)
 	}
-	if s.Type == recruitscan.SourceTelegram {
-		return c.telegram(s, u, doc)
+	switch {
+	case s.Type == recruitscan.SourceTelegram:
+		return c.telegram(s, l.url, doc)
+	case l.detail:
+		c.ads = append(c.ads, c.fields(s, l.url, doc.Selection))
+		return nil
 	}
-	return c.html(s, u, doc)
+	return c.listing(s, l.url, doc)
 }
 
-func (c *refCrawl) html(s recruitscan.Source, u string, doc *goquery.Document) []string {
+// listing reads a listing page: cards when the source has Card (a card's
+// AdLinks match is its URL), otherwise AdLinks to detail pages; and the
+// next page.
+func (c *refCrawl) listing(s recruitscan.Source, u string, doc *goquery.Document) []link {
 	sel := s.Selectors
-	var next []string
-	links := doc.Find(sel.AdLinks)
-	if links.Length() == 0 && doc.Find(sel.Card).Length() == 0 {
-		c.ads = append(c.ads, c.fields(s, u, doc.Selection))
+	var next []link
+	if sel.Card != "" {
+		doc.Find(sel.Card).Each(func(_ int, card *goquery.Selection) {
+			adURL := u
+			if href, ok := card.Find(sel.AdLinks).Attr("href"); ok {
+				adURL = c.follow(u, href)
+			}
+			c.ads = append(c.ads, c.fields(s, adURL, card))
+		})
+	} else {
+		doc.Find(sel.AdLinks).Each(func(_ int, a *goquery.Selection) {
+			if v := c.follow(u, a.AttrOr("href", "")); v != "" {
+				next = append(next, link{url: v, detail: true})
+			}
+		})
 	}
-	doc.Find(sel.Card).Each(func(_ int, card *goquery.Selection) {
-		c.ads = append(c.ads, c.fields(s, u, card))
-	})
-	links.Each(func(_ int, a *goquery.Selection) {
-		next = append(next, c.follow(u, a.AttrOr("href", "")))
-	})
 	doc.Find(sel.NextPage).Each(func(_ int, a *goquery.Selection) {
-		next = append(next, c.follow(u, a.AttrOr("href", "")))
+		if v := c.follow(u, a.AttrOr("href", "")); v != "" {
+			next = append(next, link{url: v})
+		}
 	})
-	return compact(next)
+	return next
 }
 
 // follow resolves href against page u; "" when robots.txt denies it.
@@ -128,13 +154,14 @@ func (c *refCrawl) fields(s recruitscan.Source, u string, sel *goquery.Selection
 	if f.title == "" || f.body == "" {
 		c.t.Errorf("%s: ad without title or body: %+v", u, f)
 	}
-	if _, ok := sel.Find(s.Selectors.Posted).First().Attr("datetime"); !ok {
-		c.t.Errorf("%s: ad %q has no datetime", u, f.title)
+	posted := sel.Find(s.Selectors.Posted).First()
+	if _, ok := posted.Attr("datetime"); !ok && !dateText.MatchString(posted.Text()) {
+		c.t.Errorf("%s: ad %q has no date", u, f.title)
 	}
 	return f
 }
 
-func (c *refCrawl) telegram(s recruitscan.Source, u string, doc *goquery.Document) []string {
+func (c *refCrawl) telegram(s recruitscan.Source, u string, doc *goquery.Document) []link {
 	doc.Find(".tgme_widget_message[data-post]").Each(func(_ int, m *goquery.Selection) {
 		text := strings.TrimSpace(m.Find(".tgme_widget_message_text").Text())
 		title, body, _ := strings.Cut(text, "\n")
@@ -144,11 +171,13 @@ func (c *refCrawl) telegram(s recruitscan.Source, u string, doc *goquery.Documen
 		}
 		c.ads = append(c.ads, found{source: s.ID, url: c.follow(u, link), title: title, body: body})
 	})
-	var next []string
+	var next []link
 	doc.Find("a.tme_messages_more[data-before]").Each(func(_ int, a *goquery.Selection) {
-		next = append(next, c.follow(u, a.AttrOr("href", "")))
+		if v := c.follow(u, a.AttrOr("href", "")); v != "" {
+			next = append(next, link{url: v})
+		}
 	})
-	return compact(next)
+	return next
 }
 
 type rssDoc struct {
@@ -171,16 +200,6 @@ func (c *refCrawl) feed(s recruitscan.Source, body []byte) {
 		}
 		c.ads = append(c.ads, found{source: s.ID, url: it.Link, title: it.Title, body: it.Description})
 	}
-}
-
-func compact(ss []string) []string {
-	var out []string
-	for _, s := range ss {
-		if s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 // get fetches u and fails the test unless it answers 200.

@@ -9,6 +9,7 @@ import (
 	"html/template"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,14 +21,17 @@ var templateFS embed.FS
 
 // Site names and layout constants.
 const (
-	boardName    = "Wazifa Board (demo)"
-	souqName     = "Souq Dalal classifieds (demo)"
-	feedName     = "Overseas Jobs Wire (demo)"
-	feedPath     = "/feed/jobs.rss"
-	boardPerPage = 8
-	souqPerPage  = 6
-	tgPerPage    = 8
-	robotsTrap   = "/admin/drafts/featured-job"
+	boardName     = "Wazifa Board (demo)"
+	souqName      = "Souq Dalal classifieds (demo)"
+	feedName      = "Overseas Jobs Wire (demo)"
+	feedPath      = "/feed/jobs.rss"
+	legacyName    = "وظائف العرب (demo)"
+	legacyRoot    = "/wazaif"
+	legacyPerPage = 4
+	boardPerPage  = 8
+	souqPerPage   = 6
+	tgPerPage     = 8
+	robotsTrap    = "/admin/drafts/featured-job"
 )
 
 // souqCategories are the classifieds categories in their Arabic names, as
@@ -35,7 +39,7 @@ const (
 var souqCategories = map[string]string{"jobs": "وظائف", "domestic": "خدمات منزلية"}
 
 // reserved path segments that a telegram channel name must not take.
-var reserved = []string{"admin", "board", "feed", "s", "souq", "robots.txt"}
+var reserved = []string{"admin", "board", "feed", "s", "souq", "wazaif", "robots.txt"}
 
 const robotsTxt = `# Demo world: crawlers are welcome on the ad pages, not in the console.
 User-agent: *
@@ -58,8 +62,11 @@ func newRenderer(base string) *renderer {
 		"isodate": func(t time.Time) string { return t.Format(time.RFC3339) },
 		"day":     func(t time.Time) string { return t.Format("2006-01-02") },
 		"hhmm":    func(t time.Time) string { return t.Format("15:04") },
+		"stamp":   func(t time.Time) string { return t.Format("2006-01-02 15:04:05") },
 		"dir":     textDir,
 		"catname": func(c string) string { return souqCategories[c] },
+		"rel":     func(p string) string { return strings.TrimPrefix(p, legacyRoot+"/") },
+		"jobpath": legacyJobPath,
 	}
 	t := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"))
 	return &renderer{base: base, tmpl: t, pages: map[string]*page{}}
@@ -76,7 +83,7 @@ func textDir(lang string) string {
 // renderAll fills in the ads' URLs and source ids and renders every page.
 func (r *renderer) renderAll(ads []Ad) (map[string]*page, error) {
 	r.add("/robots.txt", "text/plain; charset=utf-8", []byte(robotsTxt), "")
-	steps := []func([]Ad) error{r.renderBoard, r.renderSouq, r.renderTelegram, r.renderFeed, r.renderIndex}
+	steps := []func([]Ad) error{r.renderBoard, r.renderSouq, r.renderLegacy, r.renderTelegram, r.renderFeed, r.renderIndex}
 	for _, step := range steps {
 		if err := step(ads); err != nil {
 			return nil, err
@@ -210,15 +217,21 @@ func (r *renderer) detail(path, name string, a *Ad, source string) error {
 	if err := r.html(path, name, data, source); err != nil {
 		return err
 	}
-	if a.Charset == "" {
+	return r.encode(path, a.Charset)
+}
+
+// encode re-encodes a rendered page in charset ("" keeps UTF-8). Only
+// windows-1256 is supported; a rune it lacks is an error naming the page.
+func (r *renderer) encode(path, charset string) error {
+	if charset == "" {
 		return nil
 	}
 	pg := r.pages[path]
 	enc, err := charmap.Windows1256.NewEncoder().Bytes(pg.body)
 	if err != nil {
-		return fmt.Errorf("render %s: encode %s (ad %s): %w", path, a.Charset, a.ID, err)
+		return fmt.Errorf("render %s: encode %s: %w", path, charset, err)
 	}
-	pg.body, pg.ctype = enc, "text/html; charset="+a.Charset
+	pg.body, pg.ctype = enc, "text/html; charset="+charset
 	return nil
 }
 
@@ -228,6 +241,9 @@ type souqList struct {
 	Pager                        pager
 }
 
+// renderSouq renders the classifieds: every ad is a card on its category's
+// listing pages (the crawl reads cards, it fetches no detail page); an ad
+// with Detail has a permalink to its own page, which is then its URL.
 func (r *renderer) renderSouq(ads []Ad) error {
 	for _, cat := range souqCat {
 		list := pick(ads, func(a *Ad) bool { return a.Site == SiteSouq && a.Category == cat })
@@ -249,9 +265,53 @@ func (r *renderer) renderSouq(ads []Ad) error {
 			}
 			path := "/souq/ad/" + a.ID
 			a.URL = r.base + path
-			if err := r.detail(path, "souq_ad.html", a, SouqSourceID); err != nil {
+			if err := r.detail(path, "souq_ad.html", a, ""); err != nil {
 				return err
 			}
+		}
+	}
+	return nil
+}
+
+// legacyJobPath is a legacy ad's detail page: job.php?id=<number>.
+func legacyJobPath(a *Ad) string {
+	return fmt.Sprintf("%s/job.php?id=%d", legacyRoot, 4800+atoiTail(a.ID))
+}
+
+// atoiTail is the number after the dash of an id like l-004.
+func atoiTail(id string) int {
+	_, num, _ := strings.Cut(id, "-")
+	n, _ := strconv.Atoi(num)
+	return n
+}
+
+type legacyList struct {
+	Site  string
+	Ads   []*Ad
+	Pager pager
+}
+
+// renderLegacy renders the old Arabic site, every page in windows-1256,
+// with relative links as such sites have.
+func (r *renderer) renderLegacy(ads []Ad) error {
+	list := pick(ads, func(a *Ad) bool { return a.Site == SiteLegacy })
+	root := legacyRoot + "/list.php"
+	pages := chunk(list, legacyPerPage)
+	for i, pg := range pages {
+		path := listPath(root, i+1)
+		data := legacyList{Site: legacyName, Ads: pg, Pager: newPager(root, i+1, len(pages))}
+		if err := r.html(path, "legacy_list.html", data, LegacySourceID); err != nil {
+			return err
+		}
+		if err := r.encode(path, legacyCharset); err != nil {
+			return err
+		}
+	}
+	for _, a := range list {
+		path := legacyJobPath(a)
+		a.URL, a.SourceID = r.base+path, LegacySourceID
+		if err := r.detail(path, "legacy_job.html", a, LegacySourceID); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -17,6 +17,7 @@ import (
 const (
 	BoardSourceID    = "demo-board"
 	SouqSourceID     = "demo-souq"
+	LegacySourceID   = "demo-legacy"
 	TelegramSourceID = "demo-telegram"
 	FeedSourceID     = "demo-feed"
 )
@@ -228,29 +229,31 @@ func etag(b []byte) string {
 	return fmt.Sprintf(`"%x"`, hashBytes(b))
 }
 
-// Sources returns the world's sources, one per site style, ready for the
-// crawler: loopback allowed, robots.txt honoured, no delay, page bounds set.
+// SourceDelay is the politeness delay of the world's sources: small, so a
+// demo crawl takes about a second, but not zero (zero means the crawler's
+// default).
+const SourceDelay = 5 * time.Millisecond
+
+// Sources returns the world's sources, one per site, ready for the crawler:
+// loopback allowed, robots.txt honoured, a tiny delay, MaxPages above what
+// a complete crawl needs but bounded.
+//
+// The html sources follow the Selectors contract: a source with Card reads
+// its ads from listing cards (a card's AdLinks match is only the ad's URL,
+// never fetched); one without Card follows AdLinks to detail pages.
 func (w *World) Sources() []recruitscan.Source {
-	maxPages := func(id string) int { return 2*w.exp.PagesBySource[id] + 10 }
+	src := func(id string, ty recruitscan.SourceType, name string, urls []string, sel recruitscan.Selectors) recruitscan.Source {
+		return recruitscan.Source{
+			ID: id, Type: ty, Name: name, URLs: urls, Selectors: sel,
+			MaxPages: 2*w.exp.PagesBySource[id] + 10, Delay: SourceDelay, AllowPrivate: true,
+		}
+	}
 	return []recruitscan.Source{
-		{
-			ID: BoardSourceID, Type: recruitscan.SourceHTML, Name: boardName,
-			URLs: []string{w.base + "/board/jobs"}, MaxPages: maxPages(BoardSourceID),
-			AllowPrivate: true, Selectors: boardSelectors,
-		},
-		{
-			ID: SouqSourceID, Type: recruitscan.SourceHTML, Name: souqName,
-			URLs:     []string{w.base + "/souq/c/jobs", w.base + "/souq/c/domestic"},
-			MaxPages: maxPages(SouqSourceID), AllowPrivate: true, Selectors: souqSelectors,
-		},
-		{
-			ID: TelegramSourceID, Type: recruitscan.SourceTelegram, Name: "Telegram channel previews (demo)",
-			URLs: w.channelURLs(), MaxPages: maxPages(TelegramSourceID), AllowPrivate: true,
-		},
-		{
-			ID: FeedSourceID, Type: recruitscan.SourceFeed, Name: feedName,
-			URLs: []string{w.base + feedPath}, MaxPages: maxPages(FeedSourceID), AllowPrivate: true,
-		},
+		src(BoardSourceID, recruitscan.SourceHTML, boardName, []string{w.base + "/board/jobs"}, boardSelectors),
+		src(SouqSourceID, recruitscan.SourceHTML, souqName, []string{w.base + "/souq/c/jobs", w.base + "/souq/c/domestic"}, souqSelectors),
+		src(LegacySourceID, recruitscan.SourceHTML, legacyName, []string{w.base + legacyRoot + "/list.php"}, legacySelectors),
+		src(TelegramSourceID, recruitscan.SourceTelegram, "Telegram channel previews (demo)", w.channelURLs(), recruitscan.Selectors{}),
+		src(FeedSourceID, recruitscan.SourceFeed, feedName, []string{w.base + feedPath}, recruitscan.Selectors{}),
 	}
 }
 
@@ -290,9 +293,9 @@ var (
 		Contact:  ".job-contact",
 	}
 	souqSelectors = recruitscan.Selectors{
-		AdLinks:  "article.ad-card--teaser a.ad-more",
+		AdLinks:  "a.ad-more",
 		NextPage: "a.next-page",
-		Card:     "article.ad-card--full",
+		Card:     "article.ad-card",
 		Title:    ".ad-title",
 		Body:     ".ad-body",
 		Posted:   "time.ad-date",
@@ -300,5 +303,16 @@ var (
 		Location: ".ad-city",
 		Salary:   ".ad-price",
 		Contact:  ".ad-contact",
+	}
+	legacySelectors = recruitscan.Selectors{
+		AdLinks:  "table.joblist a.joblink",
+		NextPage: "a.nextpage",
+		Title:    "td.jobtitle",
+		Body:     "td.jobdesc",
+		Posted:   "span.jobdate",
+		Employer: "td.jobcompany",
+		Location: "td.jobcity",
+		Salary:   "td.jobsalary",
+		Contact:  "td.jobcontact",
 	}
 )

@@ -87,31 +87,36 @@ func TestCloseStopsServing(t *testing.T) {
 	}
 }
 
-func TestWindows1256Page(t *testing.T) {
+// TestWindows1256Pages checks that every page of the legacy site is
+// really windows-1256 (not UTF-8), says so in its header and meta, and
+// decodes to the ads' exact text.
+func TestWindows1256Pages(t *testing.T) {
 	w := startWorld(t)
-	var ad Ad
+	texts := map[string][]string{}
 	for _, a := range w.Ads() {
 		if a.Charset == "windows-1256" {
-			ad = a
+			list := w.URL() + "/wazaif/list.php"
+			texts[a.URL] = append(texts[a.URL], a.Title, a.Body, a.Contact)
+			texts[list] = nil // the listing: only the site's own text is checked
 		}
 	}
-	if ad.ID == "" {
-		t.Fatal("no windows-1256 ad in the data")
+	if len(texts) < 2 {
+		t.Fatal("no windows-1256 pages in the world")
 	}
-	body, ctype := get(t, ad.URL)
-	if ctype != "text/html; charset=windows-1256" {
-		t.Errorf("Content-Type %q", ctype)
-	}
-	if utf8.Valid(body) {
-		t.Error("page is valid UTF-8: not really windows-1256")
-	}
-	dec, err := charmap.Windows1256.NewDecoder().Bytes(body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{`<meta charset="windows-1256">`, ad.Title, ad.Body} {
-		if !bytes.Contains(dec, []byte(want)) {
-			t.Errorf("decoded page lacks %q", want)
+	for u, want := range texts {
+		body, ctype := get(t, u)
+		if ctype != "text/html; charset=windows-1256" || utf8.Valid(body) {
+			t.Errorf("%s: Content-Type %q, valid UTF-8 %v: not really windows-1256", u, ctype, utf8.Valid(body))
+		}
+		dec, err := charmap.Windows1256.NewDecoder().Bytes(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, `content="text/html; charset=windows-1256"`, "وظائف العرب")
+		for _, s := range want {
+			if !bytes.Contains(dec, []byte(s)) {
+				t.Errorf("%s: decoded page lacks %q", u, s)
+			}
 		}
 	}
 }
@@ -215,7 +220,7 @@ func TestSources(t *testing.T) {
 	types := map[recruitscan.SourceType]int{}
 	for _, s := range w.Sources() {
 		types[s.Type]++
-		if !s.AllowPrivate || s.IgnoreRobots || s.Delay != 0 || s.MaxPages <= w.Expected().PagesBySource[s.ID] {
+		if !s.AllowPrivate || s.IgnoreRobots || s.Delay != SourceDelay || s.MaxPages <= w.Expected().PagesBySource[s.ID] {
 			t.Errorf("source %s: AllowPrivate %v IgnoreRobots %v Delay %v MaxPages %d", s.ID, s.AllowPrivate, s.IgnoreRobots, s.Delay, s.MaxPages)
 		}
 		for _, u := range s.URLs {
@@ -258,14 +263,15 @@ func TestParseAdsErrors(t *testing.T) {
 		name, yaml string
 		want       []string
 	}{
-		{"unknown key", good + "  colour: red\n", []string{"line 9", "colour"}},
+		{"unknown key", good + "  colour: red\n", []string{"x.yaml:9:", "colour"}},
 		{"bad label", strings.Replace(good, "benign", "maybe", 1), []string{"x.yaml:1", `label "maybe"`}},
 		{"risky without indicators", strings.Replace(good, "benign", "risky", 1), []string{"x.yaml:1", "needs at least one"}},
 		{"phone not in text", strings.Replace(good, "+966505550101", "+966505550199", 1), []string{"x.yaml:1", "does not appear"}},
 		{"duplicate id", good + good, []string{"x.yaml:9", "already used at line 1"}},
 		{"bad site and lang", strings.NewReplacer("board", "forum", "lang: en", "lang: xx").Replace(good), []string{`site "forum"`, `lang "xx"`}},
-		{"charset on a card", strings.Replace(good, "board", "souq", 1) + "  category: jobs\n  charset: windows-1256\n", []string{"x.yaml:1", "charset"}},
-		{"charset on a feed", strings.Replace(good, "board", "feed", 1) + "  charset: windows-1256\n", []string{"x.yaml:1", "charset"}},
+		{"souq without category", strings.Replace(good, "board", "souq", 1), []string{"x.yaml:1", `category ""`}},
+		{"channel on the board", good + "  channel: some_channel\n", []string{"x.yaml:1", "only for telegram"}},
+		{"telegram without channel", strings.Replace(good, "board", "telegram", 1), []string{"x.yaml:1", `channel ""`}},
 		{"benign with risk indicator", good + "  indicators: [visa_trading]\n", []string{"benign ad has"}},
 		{"unknown indicator", strings.Replace(good, "benign", "risky", 1) + "  indicators: [free_lunch]\n", []string{"not a taxonomy id"}},
 	}
