@@ -44,11 +44,16 @@ func (x *extractor) html(p *page, doc *goquery.Document) extraction {
 	default:
 		// A detail page, or an entry page of a source with no listing
 		// selectors: the page is one ad, unless its JSON-LD lists several.
-		if ld := x.jsonLD(p, base, doc); len(ld) > 1 && p.Task.Kind == KindListing {
+		// Indeed's embedded job cards likewise.
+		ld := x.jsonLD(p, base, doc)
+		if p.Task.Kind == KindListing && len(ld) > 1 {
 			out.ads = ld
+		} else if cards := x.indeed(p, base, doc); p.Task.Kind == KindListing && len(cards) > 0 {
+			out.ads = cards
 		} else if ad, ok := x.detail(p, doc, ld); ok {
 			out.ads = append(out.ads, ad)
 		}
+		return out
 	}
 	if len(out.ads) == 0 {
 		out.ads = append(out.ads, x.jsonLD(p, base, doc)...)
