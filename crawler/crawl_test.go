@@ -218,7 +218,7 @@ func TestTelegramPreview(t *testing.T) {
 	crawlOnce(t, cfg)
 	want := []recruitscan.Ad{
 		{SourceID: "tg", URL: "https://t.me/chan/10", Title: "Drivers needed in Riyadh",
-			Body: "Drivers needed in Riyadh\nVisa free, pay 500 USD\nWhatsApp +966500000002", Employer: "Gulf Jobs", PostedAt: day("2020-05-04T07:00:02Z")},
+			Body: "Visa free, pay 500 USD\nWhatsApp +966500000002", Employer: "Gulf Jobs", PostedAt: day("2020-05-04T07:00:02Z")},
 		{SourceID: "tg", URL: "https://t.me/chan/11", Title: "Cleaner wanted", Body: "Cleaner wanted", Employer: "Gulf Jobs Channel", PostedAt: day("2020-05-05T07:00:00Z")},
 		{SourceID: "tg", URL: "https://t.me/chan/9", Title: "Older post", Body: "Older post", PostedAt: day("2020-05-01T00:00:00Z")},
 	}

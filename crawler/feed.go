@@ -148,8 +148,8 @@ func (x *extractor) telegram(p *page, doc *goquery.Document) extraction {
 			link = resolveRef(base, "https://t.me/"+post)
 		}
 		ad := x.newAd(p, link)
-		ad.Body = plainText(m.Find(".tgme_widget_message_text").First())
-		ad.Title = firstLine(ad.Body, 120)
+		text := plainText(m.Find(".tgme_widget_message_text").First())
+		ad.Title, ad.Body = splitPost(text)
 		ad.Employer = orDefault(oneLine(plainText(m.Find(".tgme_widget_message_owner_name").First())), channel)
 		ad.PostedAt = parseDate(attrOr(m.Find(".tgme_widget_message_date time[datetime]").First(), "datetime", ""))
 		if ad.Body != "" {
@@ -164,6 +164,17 @@ func (x *extractor) telegram(p *page, doc *goquery.Document) extraction {
 		out.links = append(out.links, Task{URL: u, Kind: KindListing, Depth: p.Task.Depth + 1})
 	}
 	return out
+}
+
+// splitPost makes a post's first line its title and the rest its body
+// (all of it when it is one line).
+func splitPost(text string) (title, body string) {
+	title = firstLine(text, 120)
+	first, rest, ok := strings.Cut(text, "\n")
+	if !ok || title != first {
+		return title, text
+	}
+	return title, strings.TrimSpace(rest)
 }
 
 // firstLine is the first line of s, cut at n runes on a word boundary.
