@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -26,26 +27,48 @@ func (h *httpMetrics) collectors() []prometheus.Collector {
 }
 
 // Middleware counts and times the requests next serves. The route label is
-// the http.ServeMux pattern that matched (Request.Pattern, set by the mux
-// on the request it was given), so wrap the mux itself or a handler inside
-// it; requests that matched no pattern are counted under "unmatched".
-// Never the path: paths carry ids. On a nil *Metrics it returns next.
+// the http.ServeMux pattern that matched (Request.Pattern, which the mux
+// sets on the request it is given), so wrap the mux itself; requests that
+// matched no pattern are counted under "unmatched". Never the path: paths
+// carry ids. On a nil *Metrics it returns next.
+//
+// Middleware nests: an inner Middleware (say, around a package's own mux
+// mounted under the outer mux's "/") counts nothing itself but hands its
+// more precise pattern to the outer one, which counts the request once.
 func (m *Metrics) Middleware(next http.Handler) http.Handler {
 	if m == nil {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if outer, ok := r.Context().Value(routeKey{}).(*routeHolder); ok {
+			next.ServeHTTP(w, r)
+			if r.Pattern != "" {
+				outer.pattern = r.Pattern
+			}
+			return
+		}
 		start := time.Now()
+		h := &routeHolder{}
+		r = r.WithContext(context.WithValue(r.Context(), routeKey{}, h))
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
 		route := "unmatched"
-		if r.Pattern != "" {
+		switch {
+		case h.pattern != "":
+			route = m.routes.value(h.pattern)
+		case r.Pattern != "":
 			route = m.routes.value(r.Pattern)
 		}
 		m.http.requests.WithLabelValues(route, statusClass(sw.code())).Inc()
 		m.http.duration.WithLabelValues(route).Observe(time.Since(start).Seconds())
 	})
 }
+
+// routeKey keys the *routeHolder through which a nested Middleware reports
+// the pattern its mux matched to the outer Middleware.
+type routeKey struct{}
+
+type routeHolder struct{ pattern string }
 
 // statusWriter remembers the status written. Unwrap lets
 // http.ResponseController reach Flush and deadlines underneath.

@@ -257,6 +257,43 @@ recruitscan_http_requests_total{route="unmatched",status_class="4xx"} 1
 	}
 }
 
+// An inner Middleware around a package's own mux, mounted under the outer
+// mux's "/", gives its precise pattern to the outer one: counted once,
+// even when a handler in between replaces the request (WithContext).
+func TestMiddlewareNested(t *testing.T) {
+	m := metrics.New(nil)
+	inner := http.NewServeMux()
+	inner.HandleFunc("POST /api/v1/items/{id}/decision", func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusConflict)
+	})
+	withSession := func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			h.ServeHTTP(w, r.WithContext(r.Context()))
+		})
+	}
+	outer := http.NewServeMux()
+	outer.HandleFunc("GET /healthz", func(http.ResponseWriter, *http.Request) {})
+	outer.Handle("/", withSession(m.Middleware(inner)))
+	h := m.Middleware(outer)
+	for _, req := range []*http.Request{
+		httptest.NewRequest("POST", "/api/v1/items/abc/decision", nil),
+		httptest.NewRequest("GET", "/healthz", nil),
+		httptest.NewRequest("GET", "/nope", nil),
+	} {
+		h.ServeHTTP(httptest.NewRecorder(), req)
+	}
+	want := `
+# HELP recruitscan_http_requests_total HTTP requests served, by ServeMux route pattern and status class.
+# TYPE recruitscan_http_requests_total counter
+recruitscan_http_requests_total{route="/",status_class="4xx"} 1
+recruitscan_http_requests_total{route="GET /healthz",status_class="2xx"} 1
+recruitscan_http_requests_total{route="POST /api/v1/items/{id}/decision",status_class="4xx"} 1
+`
+	if err := testutil.CollectAndCompare(m, strings.NewReader(want), "recruitscan_http_requests_total"); err != nil {
+		t.Error(err)
+	}
+}
+
 func TestBuildInfo(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	if err := metrics.RegisterBuildInfo(reg, "v1.2.3"); err != nil {
