@@ -255,13 +255,20 @@ func (s *Server) apiNote(w http.ResponseWriter, r *http.Request, p *principal) {
 	writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
 }
 
+// heartbeatResponse gives the lease's end and, for clients whose clock
+// differs from the server's, the seconds left.
+type heartbeatResponse struct {
+	LeaseUntil   time.Time `json:"lease_until"`
+	LeaseSeconds int64     `json:"lease_seconds"`
+}
+
 func (s *Server) apiHeartbeat(w http.ResponseWriter, r *http.Request, p *principal) {
 	until, err := s.cfg.Store.Heartbeat(r.Context(), r.PathValue("id"), p.actor())
 	if err != nil {
 		s.fail(w, r, true, fmt.Errorf("heartbeat: %w", err))
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]time.Time{"lease_until": until})
+	writeJSON(w, http.StatusOK, heartbeatResponse{LeaseUntil: until, LeaseSeconds: max(0, int64(until.Sub(s.cfg.Clock.Now())/time.Second))})
 }
 
 // reassign gives the item to user to, or back to the queue when to is

@@ -59,10 +59,10 @@ func TestAPIReviewCycle(t *testing.T) {
 	}
 	e.api(t, reviewer, "POST", "/api/v1/items/"+it.ID+"/note", map[string]string{"note": "same phone as last week"}, http.StatusOK, nil)
 	e.clk.Advance(5 * time.Minute)
-	var hb map[string]time.Time
+	var hb heartbeatResponse
 	e.api(t, reviewer, "POST", "/api/v1/items/"+it.ID+"/heartbeat", nil, http.StatusOK, &hb)
-	if want := e.clk.Now().Add(10 * time.Minute); !hb["lease_until"].Equal(want) {
-		t.Errorf("heartbeat lease_until %v, want %v", hb["lease_until"], want)
+	if want := e.clk.Now().Add(10 * time.Minute); !hb.LeaseUntil.Equal(want) || hb.LeaseSeconds != 600 {
+		t.Errorf("heartbeat %+v, want lease until %v, 600 s", hb, want)
 	}
 	e.api(t, reviewer, "POST", "/api/v1/items/"+it.ID+"/decision", `{"decision":"maybe"}`, http.StatusBadRequest, nil)
 	e.api(t, reviewer, "POST", "/api/v1/items/"+it.ID+"/decision", `{"decision":"confirm","extra":1}`, http.StatusBadRequest, nil)

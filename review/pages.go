@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"sort"
 	"strconv"
+	"time"
 
 	"github.com/recruitscan/recruitscan"
 )
@@ -87,8 +88,11 @@ type itemData struct {
 	*itemView
 	CanDecide bool
 	Mine      bool
-	Users     []string
-	Decisions []recruitscan.Decision
+	// LeaseSeconds is the lease left by the server's clock, so the
+	// countdown does not depend on the reviewer's clock.
+	LeaseSeconds int64
+	Users        []string
+	Decisions    []recruitscan.Decision
 }
 
 func (s *Server) itemPage(w http.ResponseWriter, r *http.Request, p *principal) {
@@ -102,6 +106,7 @@ func (s *Server) itemPage(w http.ResponseWriter, r *http.Request, p *principal) 
 	if it := v.Item; it != nil && it.Status != recruitscan.StatusDecided {
 		d.Mine = it.Status == recruitscan.StatusClaimed && it.ClaimedBy == p.Name
 		d.CanDecide = d.Mine || p.can(lead)
+		d.LeaseSeconds = max(0, int64(it.LeaseUntil.Sub(s.cfg.Clock.Now())/time.Second))
 	}
 	if p.can(lead) {
 		for n, u := range s.users {

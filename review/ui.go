@@ -69,8 +69,8 @@ func parsePages() (map[string]*template.Template, error) {
 	return pages, nil
 }
 
-// page is what every template gets.
-type page struct {
+// pageData is what every template gets.
+type pageData struct {
 	Title string
 	User  *principal
 	CSRF  string
@@ -80,7 +80,7 @@ type page struct {
 // render executes a page into a buffer first, so a template error is a
 // clean 500 and not half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, code int, name, title string, p *principal, data any) {
-	pg := page{Title: title, User: p, Data: data}
+	pg := pageData{Title: title, User: p, Data: data}
 	if p != nil {
 		pg.CSRF = p.CSRF
 	}

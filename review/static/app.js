@@ -8,10 +8,14 @@
   var csrf = csrfMeta ? csrfMeta.content : "";
   var lastActivity = Date.now();
 
+  // typing reports whether keys go to a text field (shortcuts then stay off);
+  // a focused checkbox or button keeps them on.
+  var nonText = { checkbox: 1, radio: 1, button: 1, submit: 1, reset: 1 };
   function typing(el) {
     if (!el) return false;
     var t = el.tagName;
-    return t === "INPUT" || t === "TEXTAREA" || t === "SELECT" || el.isContentEditable;
+    if (t === "INPUT") return !nonText[el.type];
+    return t === "TEXTAREA" || t === "SELECT" || el.isContentEditable;
   }
 
   function toggleHelp(show) {
@@ -98,9 +102,11 @@
   if (!lease || !review) return;
   var itemID = review.getAttribute("data-item-id");
   var mine = lease.getAttribute("data-mine") === "true";
+  // The server sends seconds left, so a skewed local clock does not matter.
+  var deadline = Date.now() + 1000 * Number(lease.getAttribute("data-lease-seconds"));
 
   function remaining() {
-    return Date.parse(lease.getAttribute("data-lease-until")) - Date.now();
+    return deadline - Date.now();
   }
   function tick() {
     var ms = remaining();
@@ -124,7 +130,7 @@
     }).then(function (r) {
       return r.ok ? r.json() : null;
     }).then(function (j) {
-      if (j && j.lease_until) { lease.setAttribute("data-lease-until", j.lease_until); tick(); }
+      if (j && typeof j.lease_seconds === "number") { deadline = Date.now() + 1000 * j.lease_seconds; tick(); }
     }).catch(function () {});
   }
   tick();

@@ -1,0 +1,112 @@
+package review
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/recruitscan/recruitscan"
+)
+
+func TestHighlight(t *testing.T) {
+	h := func(rule string, start, end int) recruitscan.Hit {
+		return recruitscan.Hit{Rule: rule, Indicator: recruitscan.JobScam, Field: "body", Start: start, End: end}
+	}
+	type seg struct {
+		Text  string
+		Rules string
+		Bidi  string
+	}
+	ar := "تأشيرة حرة للبيع"
+	tests := []struct {
+		name    string
+		text    string
+		hits    []recruitscan.Hit
+		want    []seg
+		unplace int
+	}{
+		{"no hits", "plain", nil, []seg{{"plain", "", ""}}, 0},
+		{"one hit", "pay the fee now", []recruitscan.Hit{h("r1", 4, 11)}, []seg{{"pay ", "", ""}, {"the fee", "r1", ""}, {" now", "", ""}}, 0},
+		{"overlap", "abcdef", []recruitscan.Hit{h("r1", 0, 4), h("r2", 2, 6)},
+			[]seg{{"ab", "r1", ""}, {"cd", "r1 r2", ""}, {"ef", "r2", ""}}, 0},
+		{"arabic bytes", ar, []recruitscan.Hit{h("r1", 0, len("تأشيرة حرة"))}, []seg{{"تأشيرة حرة", "r1", ""}, {" للبيع", "", ""}}, 0},
+		{"mid-rune offset refused", ar, []recruitscan.Hit{h("r1", 1, 5)}, []seg{{ar, "", ""}}, 1},
+		{"out of range refused", "abc", []recruitscan.Hit{h("r1", 2, 9), h("r2", -1, 1), h("r3", 2, 2)}, []seg{{"abc", "", ""}}, 3},
+		{"other field ignored", "abc", []recruitscan.Hit{{Rule: "t", Field: "title", Start: 0, End: 1}}, []seg{{"abc", "", ""}}, 0},
+		{"bidi override labelled", "a\u202Eexe.txt\u202Cb", []recruitscan.Hit{h("r1", 0, 1)},
+			[]seg{{"a", "r1", ""}, {"", "", "[U+202E RLO]"}, {"exe.txt", "", ""}, {"", "", "[U+202C PDF]"}, {"b", "", ""}}, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			segs, bad := highlight(tc.text, "body", tc.hits)
+			var got []seg
+			for _, s := range segs {
+				got = append(got, seg{s.Text, s.Rules(), s.Bidi})
+			}
+			if d := cmp.Diff(tc.want, got); d != "" {
+				t.Errorf("segments (-want +got):\n%s", d)
+			}
+			if len(bad) != tc.unplace {
+				t.Errorf("unplaced %d, want %d", len(bad), tc.unplace)
+			}
+		})
+	}
+}
+
+func TestInert(t *testing.T) {
+	for in, want := range map[string]string{
+		"ok":                  "ok",
+		"a\u202Eb":            "a[U+202E RLO]b",
+		"x\x00y\x1bz":         "xyz",
+		"bad \xff utf8":       "bad \uFFFD utf8",
+		"line\nbreak\ttab":    "line\nbreak\ttab",
+		"\u2067isolate\u2069": "[U+2067 RLI]isolate[U+2069 PDI]",
+	} {
+		if got := inert(in); got != want {
+			t.Errorf("inert(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestItemPageMarkup checks the server-side rendering of the ad view: hits
+// are <mark>s with indicator, rule and description; ad text carries
+// dir="auto" and lang; hostile markup arrives escaped and bidi controls
+// as labels; the raw capture is text.
+func TestItemPageMarkup(t *testing.T) {
+	e := newEnv(t)
+	e.seed("")
+	s := e.login("lead1")
+	r := s.do("GET", "/items/"+idArabic, nil, "")
+	if r.code != http.StatusOK {
+		t.Fatalf("item page: %d", r.code)
+	}
+	for _, want := range []string{
+		`<div class="adtext body" dir="auto" lang="ar" id="ad-body">`,
+		`<mark tabindex="0" class="hit" data-indicator="visa_trading" data-rule="ar.visa_sale" title="visa_trading: rule ar.visa_sale explains visa_trading (rule ar.visa_sale)"`,
+		`>تأشيرة حرة للبيع</mark>`,
+		`>الجواز يبقى مع الكفيل</mark>`,
+		`href="/entities?kind=phone&amp;value=%2b966501234567"`,
+		`href="/items/` + idEnglish + `"`, // the ad sharing the phone
+	} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("Arabic ad page lacks %s", want)
+		}
+	}
+
+	r = s.do("GET", "/items/"+idXSS, nil, "")
+	for _, bad := range []string{"<script>window", "<img src=x", "<iframe", "<style>", `href="javascript:`, "\u202E", "\u2067", "onerror=\"window"} {
+		if strings.Contains(r.body, bad) {
+			t.Errorf("XSS ad page contains live %q", bad)
+		}
+	}
+	for _, want := range []string{"&lt;script&gt;window.__xss=1&lt;/script&gt;", "202E RLO]", "2067 RLI]",
+		`&lt;iframe src=&#34;http://foreign.invalid/frame&#34;&gt;</mark>`, `<pre class="raw" dir="ltr" id="raw">&lt;html&gt;`, "matches the capture record"} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("XSS ad page lacks %s", want)
+		}
+	}
+	if strings.Count(r.body, "<script") != 1 {
+		t.Errorf("page has %d script tags, want only app.js", strings.Count(r.body, "<script"))
+	}
+}
