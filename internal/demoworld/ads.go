@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/nyaruka/phonenumbers"
 	"gopkg.in/yaml.v3"
 
 	"github.com/recruitscan/recruitscan"
@@ -120,7 +121,10 @@ func parseAds(name string, data []byte) ([]Ad, error) {
 		if ads[i].Site == SiteLegacy {
 			ads[i].Charset = legacyCharset
 		}
-		line := nodes[i].Line
+		line := 0
+		if i < len(nodes) {
+			line = nodes[i].Line
+		}
 		if prev, dup := seen[ads[i].ID]; dup {
 			errs = append(errs, fmt.Errorf("%s:%d: id %q already used at line %d", name, line, ads[i].ID, prev))
 		}
@@ -226,15 +230,16 @@ func validateLabel(a *Ad) []string {
 	return p
 }
 
-// mentionsPhone reports whether the ad's text holds the phone's last seven
-// digits, in any digit script and with any separators.
+// mentionsPhone reports whether the ad's text holds the phone's national
+// significant number, in any digit script and with any separators.
 func mentionsPhone(a *Ad, e164 string) bool {
-	if len(e164) < 8 {
+	num, err := phonenumbers.Parse(e164, "")
+	if err != nil {
 		return false
 	}
-	tail := e164[len(e164)-7:]
+	nsn := phonenumbers.GetNationalSignificantNumber(num)
 	text := asciiDigits(a.Title + "\n" + a.Body + "\n" + a.Contact)
-	return strings.Contains(text, tail)
+	return len(nsn) >= 6 && strings.Contains(text, nsn)
 }
 
 // asciiDigits keeps only the decimal digits of s, as ASCII.

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/recruitscan/recruitscan"
@@ -28,12 +29,14 @@ var modTime = time.Date(2026, 11, 28, 6, 0, 0, 0, time.UTC)
 // World is the demo job world served on loopback. Its methods are safe for
 // concurrent use; it is immutable once started.
 type World struct {
-	base  string
-	srv   *http.Server
-	done  chan error
-	ads   []Ad
-	pages map[string]*page
-	exp   Expected
+	base      string
+	srv       *http.Server
+	done      chan error
+	closeOnce sync.Once
+	closeErr  error
+	ads       []Ad
+	pages     map[string]*page
+	exp       Expected
 }
 
 // page is one rendered resource of the world.
@@ -107,17 +110,20 @@ func (w *World) build() error {
 func (w *World) URL() string { return w.base }
 
 // Close stops the server, waiting up to five seconds for open requests.
+// Later calls return the first call's result.
 func (w *World) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	err := w.srv.Shutdown(ctx)
-	if serr := <-w.done; !errors.Is(serr, http.ErrServerClosed) {
-		err = errors.Join(err, serr)
-	}
-	if err != nil {
-		return fmt.Errorf("demoworld close: %w", err)
-	}
-	return nil
+	w.closeOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		err := w.srv.Shutdown(ctx)
+		if serr := <-w.done; !errors.Is(serr, http.ErrServerClosed) {
+			err = errors.Join(err, serr)
+		}
+		if err != nil {
+			w.closeErr = fmt.Errorf("demoworld close: %w", err)
+		}
+	})
+	return w.closeErr
 }
 
 // Ads returns a copy of the world's ads with their URLs, in data order.

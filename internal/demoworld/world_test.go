@@ -85,6 +85,9 @@ func TestCloseStopsServing(t *testing.T) {
 		resp.Body.Close()
 		t.Fatal("world still answers after Close")
 	}
+	if err := w.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
 }
 
 // TestWindows1256Pages checks that every page of the legacy site is
@@ -351,6 +354,24 @@ func checkLinkedAcrossSites(t *testing.T, ads []Ad) {
 	if cross < 3 {
 		t.Errorf("%d phones shared across sites, want at least 3", cross)
 	}
+}
+
+func FuzzParseAds(f *testing.F) {
+	f.Add(adsYAML[:2000])
+	f.Add([]byte("- id: b-001\n  site: board\n"))
+	f.Add([]byte("{}"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ads, err := parseAds("fuzz.yaml", data)
+		if err == nil {
+			for _, a := range ads {
+				if p := validateAd(&a); len(p) > 0 {
+					t.Errorf("accepted an invalid ad: %v", p)
+				}
+			}
+		} else if !errors.Is(err, ErrBadData) {
+			t.Errorf("error %v is not ErrBadData", err)
+		}
+	})
 }
 
 func BenchmarkStart(b *testing.B) {
