@@ -54,23 +54,23 @@ func (s *Store) Decisions(ctx context.Context, from, to time.Time) ([]recruitsca
 	return s.auditByID(ctx, "decisions", ids)
 }
 
-// auditByID reads audit entries by stream id in one round trip.
+// auditByID reads audit entries by stream id, a pipeline per chunk.
 func (s *Store) auditByID(ctx context.Context, op string, ids []string) ([]recruitscan.AuditEntry, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	pipe := s.c.Pipeline()
-	cmds := make([]*redis.XMessageSliceCmd, len(ids))
-	for i, id := range ids {
-		cmds[i] = pipe.XRange(ctx, s.k.audit(), id, id)
-	}
-	if _, err := pipe.Exec(ctx); err != nil {
-		return nil, wrap(op, err)
-	}
 	out := make([]recruitscan.AuditEntry, 0, len(ids))
-	for _, c := range cmds {
-		for _, m := range c.Val() {
-			out = append(out, parseAudit(m))
+	for start := 0; start < len(ids); start += pipeChunk {
+		chunk := ids[start:min(start+pipeChunk, len(ids))]
+		pipe := s.c.Pipeline()
+		cmds := make([]*redis.XMessageSliceCmd, len(chunk))
+		for i, id := range chunk {
+			cmds[i] = pipe.XRange(ctx, s.k.audit(), id, id)
+		}
+		if _, err := pipe.Exec(ctx); err != nil {
+			return nil, wrap(op, err)
+		}
+		for _, c := range cmds {
+			for _, m := range c.Val() {
+				out = append(out, parseAudit(m))
+			}
 		}
 	}
 	return out, nil

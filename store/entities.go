@@ -32,11 +32,8 @@ func entityKey(kind recruitscan.EntityKind, value string) string {
 	return string(kind) + ":" + value
 }
 
-// indexEntities links adID to each of its entities.
-func (s *Store) indexEntities(ctx context.Context, adID string, ents []recruitscan.Entity) error {
-	if len(ents) == 0 {
-		return nil
-	}
+// entityCall links adID to each of its entities; false when there are none.
+func (s *Store) entityCall(adID string, ents []recruitscan.Entity) (scriptCall, bool) {
 	args := []any{s.k.entities(), adID}
 	seen := map[string]bool{}
 	for _, e := range ents {
@@ -50,9 +47,9 @@ func (s *Store) indexEntities(ctx context.Context, adID string, ents []recruitsc
 		}
 	}
 	if len(seen) == 0 {
-		return nil
+		return scriptCall{}, false
 	}
-	return indexEntitiesScript.Run(ctx, s.c, []string{s.k.entitiesOf(adID)}, args...).Err()
+	return scriptCall{script: indexEntitiesScript, keys: []string{s.k.entitiesOf(adID)}, args: args}, true
 }
 
 // AdsWithEntity returns up to n ids (sorted) of ads carrying the entity.

@@ -17,10 +17,11 @@ import (
 
 // env is one test's store on one backend.
 type env struct {
-	s      *Store
-	c      redis.UniversalClient
-	clk    *clock.Fake
-	prefix string
+	s       *Store
+	c       redis.UniversalClient
+	clk     *clock.Fake
+	prefix  string
+	backend string
 }
 
 var t0 = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
@@ -93,7 +94,7 @@ func newEnv(t *testing.T, b backend, mod ...func(*Config)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{s: s, c: c, clk: clk, prefix: prefix}
+	return &env{s: s, c: c, clk: clk, prefix: prefix, backend: b.name}
 }
 
 func ctxT(t *testing.T) context.Context {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -41,22 +40,6 @@ type QueueFilter struct {
 
 // maxTitle bounds the title copied into a review item.
 const maxTitle = 300
-
-// enqueue adds or updates the ad's review item; returns the script's
-// new | same | updated | reopened.
-func (s *Store) enqueue(ctx context.Context, ad recruitscan.Ad, v recruitscan.Verdict, hash string, ver int) (string, error) {
-	inds := make([]string, len(v.Indicators))
-	for i, in := range v.Indicators {
-		inds[i] = string(in)
-	}
-	score := v.Score
-	if math.IsNaN(score) || math.IsInf(score, 0) {
-		score = 0
-	}
-	return enqueueScript.Run(ctx, s.c, []string{s.k.item(ad.ID)}, s.k.queue(), ms(s.now()), ad.ID, hash, ver,
-		ad.SourceID, ad.URL, truncate(ad.Title, maxTitle), langKey(v.Lang), int(v.Level),
-		strconv.FormatFloat(score, 'f', -1, 64), strings.Join(inds, ","), "system").Text()
-}
 
 // truncate cuts s to at most n bytes on a rune boundary.
 func truncate(s string, n int) string {
@@ -250,23 +233,26 @@ func (s *Store) Claims(ctx context.Context) ([]recruitscan.ReviewItem, error) {
 	return s.items(ctx, "claims", ids)
 }
 
-// items fetches items by id in one round trip, skipping vanished ones.
+// pipeChunk bounds the commands in one pipeline.
+const pipeChunk = 500
+
+// items fetches items by id, a pipeline per chunk, skipping vanished ones.
 func (s *Store) items(ctx context.Context, op string, ids []string) ([]recruitscan.ReviewItem, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	pipe := s.c.Pipeline()
-	cmds := make([]*redis.MapStringStringCmd, len(ids))
-	for i, id := range ids {
-		cmds[i] = pipe.HGetAll(ctx, s.k.item(id))
-	}
-	if _, err := pipe.Exec(ctx); err != nil {
-		return nil, wrap(op, err)
-	}
 	out := make([]recruitscan.ReviewItem, 0, len(ids))
-	for _, c := range cmds {
-		if m := c.Val(); len(m) > 0 {
-			out = append(out, parseItem(m))
+	for start := 0; start < len(ids); start += pipeChunk {
+		chunk := ids[start:min(start+pipeChunk, len(ids))]
+		pipe := s.c.Pipeline()
+		cmds := make([]*redis.MapStringStringCmd, len(chunk))
+		for i, id := range chunk {
+			cmds[i] = pipe.HGetAll(ctx, s.k.item(id))
+		}
+		if _, err := pipe.Exec(ctx); err != nil {
+			return nil, wrap(op, err)
+		}
+		for _, c := range cmds {
+			if m := c.Val(); len(m) > 0 {
+				out = append(out, parseItem(m))
+			}
 		}
 	}
 	return out, nil
