@@ -224,6 +224,9 @@ func TestBrowserReviewFlow(t *testing.T) {
 	if !eval[bool](b, `(() => { const m = document.querySelector("#ad-body mark.hit").getBoundingClientRect(); const d = document.getElementById("ad-body").getBoundingClientRect(); return d.right - m.right < m.left - d.left; })()`) {
 		t.Error("first highlight is not at the right edge of the RTL paragraph")
 	}
+	if got := eval[string](b, `(() => { const c = document.querySelector("#ad-body bdi.contact"); return c.textContent + " " + getComputedStyle(c).direction; })()`); got != phone+" ltr" {
+		t.Errorf("phone in the Arabic text: %q, want it isolated left to right", got)
+	}
 	b.key("j")
 	if got := eval[string](b, `document.activeElement.tagName + " " + document.activeElement.title`); !strings.HasPrefix(got, "MARK visa_trading:") {
 		t.Errorf("j focused %q, want the first highlight with its explanation", got)

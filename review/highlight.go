@@ -18,6 +18,9 @@ type segment struct {
 	// Bidi is set for a single bidi control character (shown as a label
 	// such as "[U+202E RLO]" instead of reordering the text around it).
 	Bidi string
+	// LTR marks a contact (phone, email, handle, URL): it is isolated
+	// left to right, so "+966 50…" does not read "…50 966+" inside RTL text.
+	LTR bool
 }
 
 // Indicators names the segment's indicators, for data attributes.
@@ -81,12 +84,20 @@ func validSpan(text string, start, end int) bool {
 	return (start == len(text) || utf8.RuneStart(text[start])) && (end == len(text) || utf8.RuneStart(text[end]))
 }
 
-// highlight splits text at the byte offsets of the hits in field and
-// returns the segments and the hits that could not be placed (bad spans).
-// Overlapping hits split into segments covered by each set of hits.
-func highlight(text string, field recruitscan.Field, hits []recruitscan.Hit) ([]segment, []recruitscan.Hit) {
+// highlight splits text at the byte offsets of the hits (and contact
+// entities) in field and returns the segments and the hits that could not
+// be placed (bad spans). Overlapping hits split into segments covered by
+// each set of hits.
+func highlight(text string, field recruitscan.Field, hits []recruitscan.Hit, ents []recruitscan.Entity) ([]segment, []recruitscan.Hit) {
 	var placed, bad []recruitscan.Hit
 	cuts := map[int]bool{0: true, len(text): true}
+	var ltr [][2]int
+	for _, e := range ents {
+		if e.Field == field && e.Kind != recruitscan.EntityMoney && validSpan(text, e.Start, e.End) {
+			ltr = append(ltr, [2]int{e.Start, e.End})
+			cuts[e.Start], cuts[e.End] = true, true
+		}
+	}
 	for _, h := range hits {
 		if h.Field != field {
 			continue
@@ -112,7 +123,14 @@ func highlight(text string, field recruitscan.Field, hits []recruitscan.Hit) ([]
 				cover = append(cover, h)
 			}
 		}
-		segs = append(segs, splitBidi(text[a:b], cover)...)
+		isLTR := false
+		for _, r := range ltr {
+			isLTR = isLTR || r[0] <= a && b <= r[1]
+		}
+		for _, sg := range splitBidi(text[a:b], cover) {
+			sg.LTR = isLTR && sg.Bidi == ""
+			segs = append(segs, sg)
+		}
 	}
 	return segs, bad
 }

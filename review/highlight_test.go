@@ -1,6 +1,7 @@
 package review
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -25,21 +26,22 @@ func TestHighlight(t *testing.T) {
 		hits    []recruitscan.Hit
 		want    []seg
 		unplace int
+		ents    []recruitscan.Entity
 	}{
-		{"no hits", "plain", nil, []seg{{"plain", "", ""}}, 0},
-		{"one hit", "pay the fee now", []recruitscan.Hit{h("r1", 4, 11)}, []seg{{"pay ", "", ""}, {"the fee", "r1", ""}, {" now", "", ""}}, 0},
+		{"no hits", "plain", nil, []seg{{"plain", "", ""}}, 0, nil},
+		{"one hit", "pay the fee now", []recruitscan.Hit{h("r1", 4, 11)}, []seg{{"pay ", "", ""}, {"the fee", "r1", ""}, {" now", "", ""}}, 0, nil},
 		{"overlap", "abcdef", []recruitscan.Hit{h("r1", 0, 4), h("r2", 2, 6)},
-			[]seg{{"ab", "r1", ""}, {"cd", "r1 r2", ""}, {"ef", "r2", ""}}, 0},
-		{"arabic bytes", ar, []recruitscan.Hit{h("r1", 0, len("تأشيرة حرة"))}, []seg{{"تأشيرة حرة", "r1", ""}, {" للبيع", "", ""}}, 0},
-		{"mid-rune offset refused", ar, []recruitscan.Hit{h("r1", 1, 5)}, []seg{{ar, "", ""}}, 1},
-		{"out of range refused", "abc", []recruitscan.Hit{h("r1", 2, 9), h("r2", -1, 1), h("r3", 2, 2)}, []seg{{"abc", "", ""}}, 3},
-		{"other field ignored", "abc", []recruitscan.Hit{{Rule: "t", Field: "title", Start: 0, End: 1}}, []seg{{"abc", "", ""}}, 0},
+			[]seg{{"ab", "r1", ""}, {"cd", "r1 r2", ""}, {"ef", "r2", ""}}, 0, nil},
+		{"arabic bytes", ar, []recruitscan.Hit{h("r1", 0, len("تأشيرة حرة"))}, []seg{{"تأشيرة حرة", "r1", ""}, {" للبيع", "", ""}}, 0, nil},
+		{"mid-rune offset refused", ar, []recruitscan.Hit{h("r1", 1, 5)}, []seg{{ar, "", ""}}, 1, nil},
+		{"out of range refused", "abc", []recruitscan.Hit{h("r1", 2, 9), h("r2", -1, 1), h("r3", 2, 2)}, []seg{{"abc", "", ""}}, 3, nil},
+		{"other field ignored", "abc", []recruitscan.Hit{{Rule: "t", Field: "title", Start: 0, End: 1}}, []seg{{"abc", "", ""}}, 0, nil},
 		{"bidi override labelled", "a\u202Eexe.txt\u202Cb", []recruitscan.Hit{h("r1", 0, 1)},
-			[]seg{{"a", "r1", ""}, {"", "", "[U+202E RLO]"}, {"exe.txt", "", ""}, {"", "", "[U+202C PDF]"}, {"b", "", ""}}, 0},
+			[]seg{{"a", "r1", ""}, {"", "", "[U+202E RLO]"}, {"exe.txt", "", ""}, {"", "", "[U+202C PDF]"}, {"b", "", ""}}, 0, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			segs, bad := highlight(tc.text, "body", tc.hits)
+			segs, bad := highlight(tc.text, "body", tc.hits, tc.ents)
 			var got []seg
 			for _, s := range segs {
 				got = append(got, seg{s.Text, s.Rules(), s.Bidi})
@@ -51,6 +53,25 @@ func TestHighlight(t *testing.T) {
 				t.Errorf("unplaced %d, want %d", len(bad), tc.unplace)
 			}
 		})
+	}
+}
+
+func TestHighlightIsolatesContacts(t *testing.T) {
+	text := "واتساب فقط +966501234567 الآن"
+	i := strings.Index(text, "+966")
+	ents := []recruitscan.Entity{
+		{Kind: recruitscan.EntityPhone, Field: "body", Start: i, End: i + len("+966501234567")},
+		{Kind: recruitscan.EntityMoney, Field: "body", Start: 0, End: 2},
+	}
+	hit := recruitscan.Hit{Rule: "r", Field: "body", Start: 0, End: i + 4}
+	segs, _ := highlight(text, "body", []recruitscan.Hit{hit}, ents)
+	var got []string
+	for _, s := range segs {
+		got = append(got, fmt.Sprintf("%s|%v|%d", s.Text, s.LTR, len(s.Hits)))
+	}
+	want := []string{"واتساب فقط |false|1", "+966|true|1", "501234567|true|0", " الآن|false|0"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("segments (-want +got):\n%s", d)
 	}
 }
 

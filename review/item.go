@@ -61,8 +61,8 @@ func (s *Server) loadItem(ctx context.Context, id string, withRaw bool) (*itemVi
 	}
 	hits := append(append([]recruitscan.Hit(nil), a.Verdict.Hits...), a.Verdict.Mitigations...)
 	var bad1, bad2 []recruitscan.Hit
-	v.Title, bad1 = highlight(a.Ad.Title, recruitscan.FieldTitle, hits)
-	v.Body, bad2 = highlight(a.Ad.Body, recruitscan.FieldBody, hits)
+	v.Title, bad1 = highlight(a.Ad.Title, recruitscan.FieldTitle, hits, a.Verdict.Entities)
+	v.Body, bad2 = highlight(a.Ad.Body, recruitscan.FieldBody, hits, a.Verdict.Entities)
 	v.Unplaced = append(bad1, bad2...)
 	if v.Entities, err = s.entities(ctx, id, a.Verdict.Entities); err != nil {
 		return nil, err
