@@ -78,7 +78,9 @@ type Config struct {
 	MaxRetries              int
 	BaseBackoff, MaxBackoff time.Duration
 	// LeaseTTL is how long a worker holds a task before another may take
-	// it (a killed worker's tasks come back after it); default 5m.
+	// it (a killed worker's tasks come back after it); default 10m. It must
+	// exceed FetchTimeout: a lease that ends mid-fetch lets a second
+	// worker fetch the same URL.
 	LeaseTTL time.Duration
 	// PollInterval is how often an idle worker looks for work while other
 	// workers still hold leases; default 200ms.
@@ -119,7 +121,7 @@ func (c *Config) applyDefaults() {
 	c.MaxRetries = orDefault(c.MaxRetries, 3)
 	c.BaseBackoff = orDefault(c.BaseBackoff, time.Second)
 	c.MaxBackoff = orDefault(c.MaxBackoff, 2*time.Minute)
-	c.LeaseTTL = orDefault(c.LeaseTTL, 5*time.Minute)
+	c.LeaseTTL = orDefault(c.LeaseTTL, 10*time.Minute)
 	c.PollInterval = orDefault(c.PollInterval, 200*time.Millisecond)
 }
 
@@ -140,6 +142,9 @@ func New(cfg Config) (*Crawler, error) {
 	var errs []error
 	if cfg.Sink == nil {
 		errs = append(errs, fmt.Errorf("crawler config: sink: %w: missing", ErrInvalidConfig))
+	}
+	if cfg.LeaseTTL <= cfg.FetchTimeout {
+		errs = append(errs, fmt.Errorf("crawler config: lease ttl: %w: %v does not exceed the fetch timeout %v", ErrInvalidConfig, cfg.LeaseTTL, cfg.FetchTimeout))
 	}
 	c := &Crawler{cfg: cfg, live: map[string]SourceStats{}}
 	ids := map[string]bool{}
