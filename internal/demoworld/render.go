@@ -210,7 +210,8 @@ func (r *renderer) detail(path, name string, a *Ad, source string) error {
 	data := struct {
 		*Ad
 		Charset string
-	}{a, "utf-8"}
+		LD      jobPosting
+	}{a, "utf-8", newJobPosting(a)}
 	if a.Charset != "" {
 		data.Charset = a.Charset
 	}
@@ -218,6 +219,42 @@ func (r *renderer) detail(path, name string, a *Ad, source string) error {
 		return err
 	}
 	return r.encode(path, a.Charset)
+}
+
+// jobPosting is the schema.org JobPosting that job boards embed as JSON-LD
+// for search engines. html/template escapes it for the script context, so
+// hostile text cannot close the script.
+type jobPosting struct {
+	Context     string `json:"@context"`
+	Type        string `json:"@type"`
+	Title       string `json:"title"`
+	Description string `json:"description"`
+	DatePosted  string `json:"datePosted"`
+	URL         string `json:"url"`
+	Hiring      *org   `json:"hiringOrganization,omitempty"`
+	Location    *place `json:"jobLocation,omitempty"`
+}
+
+type org struct {
+	Type string `json:"@type"`
+	Name string `json:"name"`
+}
+
+type place struct {
+	Type    string `json:"@type"`
+	Address string `json:"address"`
+}
+
+func newJobPosting(a *Ad) jobPosting {
+	jp := jobPosting{Context: "https://schema.org", Type: "JobPosting", Title: a.Title,
+		Description: a.Body, DatePosted: a.Posted.Format(time.RFC3339), URL: a.URL}
+	if a.Employer != "" {
+		jp.Hiring = &org{Type: "Organization", Name: a.Employer}
+	}
+	if a.Location != "" {
+		jp.Location = &place{Type: "Place", Address: a.Location}
+	}
+	return jp
 }
 
 // encode re-encodes a rendered page in charset ("" keeps UTF-8). Only

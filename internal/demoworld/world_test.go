@@ -2,6 +2,7 @@ package demoworld
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -126,13 +127,18 @@ func TestWindows1256Pages(t *testing.T) {
 
 // TestHostileTextEscaped checks that the hostile ad's markup reaches every
 // page it is on as text: no element or attribute of it exists in the
-// parsed page, and the parsed text equals the ad's text.
+// parsed page, the parsed text equals the ad's text, and the page's JSON-LD
+// (the only script) holds the exact text as JSON strings.
 func TestHostileTextEscaped(t *testing.T) {
 	w := startWorld(t)
 	hostile := hostileAd(t, w.Ads())
+	const ld = `<script type="application/ld+json">`
 	for _, p := range []string{hostile.URL, w.URL() + "/board/jobs"} {
 		body, _ := get(t, p)
-		for _, raw := range []string{"<script", "<img", "<iframe", "<svg", "<style>body{display", `href="javascript`} {
+		if bytes.Count(body, []byte("<script")) != bytes.Count(body, []byte(ld)) {
+			t.Errorf("%s: a <script> other than JSON-LD in the page", p)
+		}
+		for _, raw := range []string{"<img", "<iframe", "<svg", "<style>body{display", `href="javascript`, "</script><"} {
 			if bytes.Contains(body, []byte(raw)) {
 				t.Errorf("%s: raw %q in the page", p, raw)
 			}
@@ -150,6 +156,32 @@ func TestHostileTextEscaped(t *testing.T) {
 	doc, _ := html.Parse(bytes.NewReader(body))
 	if got := textOf(doc); !strings.Contains(got, hostile.Body) || !strings.Contains(got, hostile.Employer) {
 		t.Errorf("detail page text lacks the exact hostile body or employer")
+	}
+	checkJSONLD(t, doc, hostile)
+}
+
+// checkJSONLD parses the page's JSON-LD and compares it with the ad.
+func checkJSONLD(t *testing.T, doc *html.Node, a Ad) {
+	var scripts []string
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && n.Data == "script" && n.FirstChild != nil {
+			scripts = append(scripts, n.FirstChild.Data)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	if len(scripts) != 1 {
+		t.Fatalf("%d scripts, want one JSON-LD", len(scripts))
+	}
+	var jp jobPosting
+	if err := json.Unmarshal([]byte(scripts[0]), &jp); err != nil {
+		t.Fatalf("JSON-LD: %v\n%s", err, scripts[0])
+	}
+	if jp.Type != "JobPosting" || jp.Title != a.Title || jp.Description != a.Body || jp.Hiring == nil || jp.Hiring.Name != a.Employer {
+		t.Errorf("JSON-LD %+v does not hold the ad's exact text", jp)
 	}
 }
 
@@ -175,8 +207,12 @@ func hostileAd(t *testing.T, ads []Ad) Ad {
 func checkNoActiveContent(t *testing.T, page string, n *html.Node) {
 	if n.Type == html.ElementNode {
 		switch n.Data {
-		case "script", "iframe", "img", "svg", "object", "embed":
+		case "iframe", "img", "svg", "object", "embed":
 			t.Errorf("%s: element <%s> in the page", page, n.Data)
+		case "script":
+			if attr(n, "type") != "application/ld+json" || n.Parent.Data != "head" {
+				t.Errorf("%s: <script type=%q> in %s", page, attr(n, "type"), n.Parent.Data)
+			}
 		}
 		if n.Data == "style" && n.Parent != nil && n.Parent.Data != "head" {
 			t.Errorf("%s: <style> outside head", page)
@@ -192,10 +228,23 @@ func checkNoActiveContent(t *testing.T, page string, n *html.Node) {
 	}
 }
 
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+// textOf is the text of n's nodes, scripts left out.
 func textOf(n *html.Node) string {
 	var b strings.Builder
 	var walk func(*html.Node)
 	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && n.Data == "script" {
+			return
+		}
 		if n.Type == html.TextNode {
 			b.WriteString(n.Data)
 		}
