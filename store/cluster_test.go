@@ -81,19 +81,25 @@ func startRedis(dir string, args ...string) (*exec.Cmd, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
+	cmd, err := startRedisOn(dir, port, args...)
+	return cmd, port, err
+}
+
+// startRedisOn starts redis-server on port (see startRedis).
+func startRedisOn(dir string, port int, args ...string) (*exec.Cmd, error) {
 	all := append([]string{"--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--dir", dir,
 		"--save", "", "--logfile", filepath.Join(dir, "redis.log")}, args...)
 	cmd := exec.Command("redis-server", all...)
 	if err := cmd.Start(); err != nil {
-		return nil, 0, fmt.Errorf("start redis-server (install the redis-server package): %w", err)
+		return nil, fmt.Errorf("start redis-server (install the redis-server package): %w", err)
 	}
 	if err := waitPing(port, 10*time.Second); err != nil {
 		cmd.Process.Kill()
 		cmd.Wait()
 		log, _ := os.ReadFile(filepath.Join(dir, "redis.log"))
-		return nil, 0, fmt.Errorf("redis-server on %d: %v\n%s", port, err, log)
+		return nil, fmt.Errorf("redis-server on %d: %v\n%s", port, err, log)
 	}
-	return cmd, port, nil
+	return cmd, nil
 }
 
 func waitPing(port int, d time.Duration) error {

@@ -22,6 +22,7 @@ type env struct {
 	clk     *clock.Fake
 	prefix  string
 	backend string
+	url     string
 }
 
 var t0 = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
@@ -30,15 +31,16 @@ var t0 = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 type backend struct {
 	name string
 	open func(t *testing.T) (redis.UniversalClient, string)
+	url  func(t *testing.T) string // for helper processes
 }
 
 // backends are the servers the suite runs against: a real redis-server
 // (testredis), the embedded server, and a 3-master Redis Cluster started
 // from redis-server (or STORE_CLUSTER_URL).
 var backends = []backend{
-	{"redis", func(t *testing.T) (redis.UniversalClient, string) { return testredis.Client(t) }},
-	{"embedded", openEmbedded},
-	{"cluster", openCluster},
+	{"redis", func(t *testing.T) (redis.UniversalClient, string) { return testredis.Client(t) }, func(t *testing.T) string { return testredis.URL(t) }},
+	{"embedded", openEmbedded, func(*testing.T) string { return emb.URL() }},
+	{"cluster", openCluster, func(*testing.T) string { return clusterURL }},
 }
 
 var (
@@ -94,7 +96,7 @@ func newEnv(t *testing.T, b backend, mod ...func(*Config)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{s: s, c: c, clk: clk, prefix: prefix, backend: b.name}
+	return &env{s: s, c: c, clk: clk, prefix: prefix, backend: b.name, url: b.url(t)}
 }
 
 func ctxT(t *testing.T) context.Context {
