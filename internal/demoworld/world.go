@@ -2,12 +2,15 @@ package demoworld
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"sort"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -43,6 +46,10 @@ type World struct {
 type page struct {
 	ctype string
 	body  []byte
+	// gz is body gzipped, served to clients that accept gzip; etag and
+	// gzEtag are the two representations' entity tags.
+	gz           []byte
+	etag, gzEtag string
 	// source is the id of the source whose complete crawl fetches this
 	// page; "" for pages no crawl fetches (robots-denied, feed item pages).
 	source string
@@ -101,8 +108,33 @@ func (w *World) build() error {
 	if err != nil {
 		return err
 	}
+	for _, pg := range pages {
+		if err := pg.compress(); err != nil {
+			return err
+		}
+	}
 	w.pages = pages
 	w.exp = computeExpected(w.ads, pages, r.robotsDenied)
+	return nil
+}
+
+// compress fills gz and the entity tags. gzip without a name or time in
+// its header is deterministic, so the tags are stable across starts.
+func (pg *page) compress() error {
+	var b bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&b, gzip.BestCompression)
+	if err != nil {
+		return fmt.Errorf("gzip: %w", err)
+	}
+	if _, err := zw.Write(pg.body); err != nil {
+		return fmt.Errorf("gzip: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return fmt.Errorf("gzip: %w", err)
+	}
+	pg.gz = b.Bytes()
+	pg.etag = etag(pg.body)
+	pg.gzEtag = strings.TrimSuffix(pg.etag, `"`) + `-gzip"`
 	return nil
 }
 
@@ -183,10 +215,33 @@ func (w *World) serve(rw http.ResponseWriter, req *http.Request) {
 	}
 	h := rw.Header()
 	h.Set("Content-Type", pg.ctype)
-	h.Set("ETag", etag(pg.body))
+	h.Set("Vary", "Accept-Encoding")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
-	http.ServeContent(rw, req, "", modTime, bytes.NewReader(pg.body))
+	body, tag := pg.body, pg.etag
+	if acceptsGzip(req.Header.Get("Accept-Encoding")) {
+		body, tag = pg.gz, pg.gzEtag
+		h.Set("Content-Encoding", "gzip")
+	}
+	h.Set("ETag", tag)
+	http.ServeContent(rw, req, "", modTime, bytes.NewReader(body))
+}
+
+// acceptsGzip reports whether an Accept-Encoding header accepts gzip (a
+// "gzip" token whose q is not zero).
+func acceptsGzip(header string) bool {
+	for _, part := range strings.Split(header, ",") {
+		coding, params, _ := strings.Cut(part, ";")
+		if strings.TrimSpace(strings.ToLower(coding)) != "gzip" {
+			continue
+		}
+		q := 1.0
+		if v, ok := strings.CutPrefix(strings.TrimSpace(strings.ToLower(params)), "q="); ok {
+			q, _ = strconv.ParseFloat(strings.TrimSpace(v), 64)
+		}
+		return q > 0
+	}
+	return false
 }
 
 func computeExpected(ads []Ad, pages map[string]*page, robotsDenied int) Expected {

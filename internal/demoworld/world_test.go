@@ -2,6 +2,7 @@ package demoworld
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"io"
@@ -34,8 +35,7 @@ func TestServesEveryPage(t *testing.T) {
 func TestServerAnswers(t *testing.T) {
 	w := startWorld(t)
 	page := w.URL() + "/board/jobs"
-	_, _ = get(t, page)
-	resp, err := http.Head(page)
+	resp, err := http.Get(page) // as the tests below: the client asks for gzip
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,6 +71,54 @@ func TestServerAnswers(t *testing.T) {
 	}
 	if etag == "" {
 		t.Error("no ETag")
+	}
+}
+
+// TestGzip checks both representations of a page: the gzip one decodes to
+// the identity one, and each has its own entity tag.
+func TestGzip(t *testing.T) {
+	w := startWorld(t)
+	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	fetch := func(enc string) (*http.Response, []byte) {
+		req, _ := http.NewRequest("GET", w.URL()+"/souq/c/jobs", nil)
+		req.Header.Set("Accept-Encoding", enc)
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp, b
+	}
+	plain, body := fetch("identity")
+	zipped, gz := fetch("br;q=1, gzip;q=0.8")
+	if plain.Header.Get("Content-Encoding") != "" || zipped.Header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("Content-Encoding %q and %q", plain.Header.Get("Content-Encoding"), zipped.Header.Get("Content-Encoding"))
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		t.Fatal(err)
+	}
+	unzipped, err := io.ReadAll(zr)
+	if err != nil || !bytes.Equal(unzipped, body) || len(gz) >= len(body) {
+		t.Errorf("gzip body (%d bytes) does not decode to the page (%d bytes): %v", len(gz), len(body), err)
+	}
+	if plain.Header.Get("ETag") == zipped.Header.Get("ETag") || zipped.Header.Get("Vary") != "Accept-Encoding" {
+		t.Errorf("ETags %q, %q; Vary %q", plain.Header.Get("ETag"), zipped.Header.Get("ETag"), zipped.Header.Get("Vary"))
+	}
+}
+
+func TestAcceptsGzip(t *testing.T) {
+	for h, want := range map[string]bool{
+		"": false, "gzip": true, "GZIP": true, "deflate, gzip": true, "gzip;q=0": false,
+		"gzip; q=0.000": false, "gzip;q=0.5": true, "br": false, "x-gzip": false, "gzip;q=1.0": true,
+	} {
+		if got := acceptsGzip(h); got != want {
+			t.Errorf("acceptsGzip(%q) = %v, want %v", h, got, want)
+		}
 	}
 }
 
