@@ -1,0 +1,213 @@
+package classifier
+
+import (
+	"bytes"
+	"sort"
+
+	"github.com/recruitscan/recruitscan/rules"
+)
+
+// maxMatchesPerRule bounds the hits one rule reports for one ad.
+const maxMatchesPerRule = 8
+
+// evaluate turns occurrences into matches per rule: phrases, proximity and
+// regexes, minus negated ones; then composites in dependency order.
+func evaluate(rs *rules.RuleSet, fields []field, o occurrences) map[int][]match {
+	out := map[int][]match{}
+	for idx, ro := range o.byRule {
+		r := rs.Rules()[idx]
+		ms := phraseMatches(int(idx), ro)
+		ms = append(ms, nearMatches(int(idx), r, fields, ro)...)
+		ms = keepUnnegated(r, fields, ro, ms)
+		if len(ms) > 0 {
+			out[int(idx)] = ms
+		}
+	}
+	for _, r := range rs.Rules() {
+		if len(r.Regex) == 0 {
+			continue
+		}
+		ms := regexMatches(r, fields)
+		ms = keepUnnegated(r, fields, o.byRule[int32(r.Index())], ms)
+		out[r.Index()] = append(out[r.Index()], ms...)
+		if len(out[r.Index()]) == 0 {
+			delete(out, r.Index())
+		}
+	}
+	for idx, ms := range out {
+		out[idx] = dedupe(ms)
+	}
+	composites(rs, out)
+	return out
+}
+
+func phraseMatches(idx int, ro *ruleOccs) []match {
+	var ms []match
+	for _, oc := range ro.roles[rules.RolePhrase] {
+		ms = append(ms, match{idx, oc.field, oc.start, oc.end})
+	}
+	return ms
+}
+
+// nearMatches pairs A and B occurrences in the same field no more than
+// Within words apart.
+func nearMatches(idx int, r *rules.Rule, fields []field, ro *ruleOccs) []match {
+	if r.Near == nil {
+		return nil
+	}
+	var ms []match
+	for _, a := range ro.roles[rules.RoleNearA] {
+		for _, b := range ro.roles[rules.RoleNearB] {
+			if a.field != b.field || overlaps(a, b) {
+				continue
+			}
+			s, e := min(a.start, b.start), max(a.end, b.end)
+			gap := fields[a.field].n.Bytes()[min(a.end, b.end):max(a.start, b.start)]
+			if wordsIn(gap) <= r.Near.Within {
+				ms = append(ms, match{idx, a.field, s, e})
+				break
+			}
+		}
+	}
+	return ms
+}
+
+func overlaps(a, b occ) bool { return a.start < b.end && b.start < a.end }
+
+// wordsIn counts the words of a gap between two matches.
+func wordsIn(gap []byte) int {
+	g := bytes.TrimSpace(gap)
+	if len(g) == 0 {
+		return 0
+	}
+	return bytes.Count(g, []byte{' '}) + 1
+}
+
+func regexMatches(r *rules.Rule, fields []field) []match {
+	var ms []match
+	for fi, f := range fields {
+		b := f.n.Bytes()
+		for _, re := range r.Regex {
+			for _, loc := range re.FindAllIndex(b, maxMatchesPerRule) {
+				if loc[0] < loc[1] {
+					ms = append(ms, match{r.Index(), fi, loc[0], loc[1]})
+				}
+			}
+		}
+	}
+	return ms
+}
+
+// keepUnnegated drops matches with a negation phrase within the window
+// before (or after) them in the same field.
+func keepUnnegated(r *rules.Rule, fields []field, ro *ruleOccs, ms []match) []match {
+	if r.Unless == nil || ro == nil || len(ms) == 0 {
+		return ms
+	}
+	kept := ms[:0]
+	for _, m := range ms {
+		if !negated(r.Unless.Window, fields[m.field].n.Bytes(), m, ro) {
+			kept = append(kept, m)
+		}
+	}
+	return kept
+}
+
+func negated(window int, b []byte, m match, ro *ruleOccs) bool {
+	for _, n := range ro.roles[rules.RoleUnlessBefore] {
+		if n.field == m.field && n.end <= m.start && wordsIn(b[n.end:m.start]) <= window {
+			return true
+		}
+	}
+	for _, n := range ro.roles[rules.RoleUnlessAfter] {
+		if n.field == m.field && n.start >= m.end && wordsIn(b[m.end:n.start]) <= window {
+			return true
+		}
+	}
+	return false
+}
+
+// dedupe sorts matches, drops exact duplicates and those contained in a
+// longer match of the same rule, and bounds their number.
+func dedupe(ms []match) []match {
+	sort.Slice(ms, func(i, j int) bool {
+		a, b := ms[i], ms[j]
+		if a.field != b.field {
+			return a.field < b.field
+		}
+		if a.start != b.start {
+			return a.start < b.start
+		}
+		return a.end > b.end
+	})
+	out := ms[:0]
+	for _, m := range ms {
+		if n := len(out); n > 0 && out[n-1].field == m.field && m.start >= out[n-1].start && m.end <= out[n-1].end {
+			continue
+		}
+		out = append(out, m)
+		if len(out) == maxMatchesPerRule {
+			break
+		}
+	}
+	return out
+}
+
+// composites evaluates the rules with a When, dependencies first. A
+// composite's matches are the first match of each id that satisfied it.
+func composites(rs *rules.RuleSet, out map[int][]match) {
+	for _, idx := range rs.Composites() {
+		r := rs.Rules()[idx]
+		var ms []match
+		ok := true
+		for _, id := range r.When.All {
+			m, found := present(rs, out, id, idx)
+			if !found {
+				ok = false
+				break
+			}
+			ms = append(ms, m)
+		}
+		if !ok {
+			continue
+		}
+		n := 0
+		for _, id := range r.When.Any {
+			if m, found := present(rs, out, id, idx); found {
+				ms = append(ms, m)
+				n++
+			}
+		}
+		if n < r.When.MinAny {
+			continue
+		}
+		for i := range ms {
+			ms[i].rule = idx
+		}
+		out[idx] = dedupe(append(out[idx], ms...))
+	}
+}
+
+// present finds the first match of a rule id, or of an indicator among
+// active rules' matches.
+func present(rs *rules.RuleSet, out map[int][]match, id string, self int) (match, bool) {
+	if r := rs.Rule(id); r != nil {
+		ms := out[r.Index()]
+		if len(ms) > 0 && rs.Rules()[r.Index()] == r {
+			return ms[0], true
+		}
+		return match{}, false
+	}
+	best, found := match{}, false
+	for idx, ms := range out {
+		r := rs.Rules()[idx]
+		if idx == self || string(r.Indicator) != id || r.Mode != rules.Active || len(ms) == 0 {
+			continue
+		}
+		if !found || idx < best.rule {
+			best, found = ms[0], true
+			best.rule = idx
+		}
+	}
+	return best, found
+}

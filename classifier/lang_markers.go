@@ -1,0 +1,87 @@
+package classifier
+
+import (
+	"strings"
+	"unicode"
+)
+
+var (
+	romanUrdu = set("hai", "hain", "ke", "ki", "ka", "aur", "nahi", "nahin", "chahiye", "karein", "kaam",
+		"naukri", "mein", "se", "ko", "bhai", "wala", "wale", "rupay", "paisay", "jaldi", "sirf", "bhi",
+		"hum", "aap", "apna", "apne", "kar", "raha", "liye", "tankhwah", "mazdoor", "bhejo", "karo")
+	taglish = set("ang", "ng", "mga", "sa", "po", "kayo", "namin", "kami", "walang", "may", "lang",
+		"sahod", "trabaho", "para", "ito", "kung", "hindi", "na", "ay", "bayad")
+	arabiziWords = set("inshallah", "yalla", "wallah", "habibi", "shu", "mish", "mafi", "fi", "ana",
+		"enta", "kafeel", "kafala", "tanazul", "iqama", "khadama", "shaghala", "shoghl", "3amal",
+		"ya", "el", "3ala", "3and", "ma3", "bas", "ktir", "kteer", "hay", "shi", "la2", "eh", "wa",
+		"bidoun", "bedoon", "ra7", "ba3d", "kel", "kol", "mafeesh", "3ayzin", "3awzin", "3andna")
+	nepaliMarkers = set("छ", "छन्", "छैन", "हो", "गर्न", "गर्नु", "हुने", "हुन्छ", "पर्ने", "पर्छ",
+		"तपाईं", "तपाई", "हामी", "लागि", "र", "मा", "भिसा", "कामदार", "पठाउने", "गर्नुहोस्", "सम्पर्क",
+		"रोजगारी", "बिदेश", "विदेश", "हुनेछ", "दिइने", "गरिने")
+	hindiMarkers = set("है", "हैं", "के", "लिए", "नहीं", "आप", "हम", "और", "की", "का", "को", "में",
+		"से", "करें", "वीजा", "वीज़ा", "नौकरी", "होगा", "होगी", "चाहिए")
+	urduLetters    = "ٹڈڑںےھۓ"
+	urduWords      = set("کے", "ہے", "میں", "کی", "کا", "اور", "ہیں", "نہیں", "کریں", "لیے", "کو", "سے")
+	persianMarkers = set("است", "می", "برای", "این", "شما", "کار", "با", "به")
+)
+
+func markerCount(words []string, m map[string]bool) int {
+	seen := map[string]bool{}
+	for _, w := range words {
+		w = strings.Trim(w, ".,:;!?()\"'")
+		if m[w] {
+			seen[w] = true
+		}
+	}
+	return len(seen)
+}
+
+// isArabizi: words mixing Latin letters with the digits that stand for
+// Arabic letters (3 ع, 7 ح, 2 ء, 5 خ, 9 ص), or several Arabizi words.
+func isArabizi(words []string) bool {
+	mixed := 0
+	for _, w := range words {
+		if hasArabiziDigit(w) {
+			mixed++
+		}
+	}
+	return mixed >= 2 || (mixed >= 1 && markerCount(words, arabiziWords) >= 2) || markerCount(words, arabiziWords) >= 4
+}
+
+var unitSuffix = set("st", "nd", "rd", "th", "am", "pm", "k", "h", "hr", "hrs", "yrs", "kg", "x", "d", "m", "g", "gb", "mb", "min", "days", "years", "yo")
+
+func hasArabiziDigit(w string) bool {
+	if unitSuffix[strings.TrimLeft(w, "0123456789")] {
+		return false
+	}
+	letters, digit := 0, false
+	for _, r := range w {
+		switch {
+		case r == '2' || r == '3' || r == '5' || r == '7' || r == '9':
+			digit = true
+		case unicode.IsLetter(r):
+			letters++
+		}
+	}
+	return digit && letters >= 2
+}
+
+func devanagariLang(text string) string {
+	words := strings.Fields(text)
+	ne, hi := markerCount(words, nepaliMarkers), markerCount(words, hindiMarkers)
+	if ne > hi {
+		return "ne"
+	}
+	return "hi"
+}
+
+func arabicScriptLang(text string) string {
+	if strings.ContainsAny(text, urduLetters) || markerCount(strings.Fields(text), urduWords) >= 2 {
+		return "ur"
+	}
+	words := strings.Fields(text)
+	if strings.ContainsAny(text, "پچژگکی") && markerCount(words, persianMarkers) >= 2 {
+		return "fa"
+	}
+	return "ar"
+}

@@ -1,0 +1,155 @@
+package classifier
+
+import (
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/recruitscan/recruitscan"
+	"github.com/recruitscan/recruitscan/rules"
+	"github.com/recruitscan/recruitscan/rules/norm"
+)
+
+// field is one normalised field of an ad.
+type field struct {
+	name recruitscan.Field
+	orig string
+	n    *norm.Text
+}
+
+// occ is one occurrence of a pattern for a rule, in normalised offsets.
+type occ struct {
+	field      int
+	start, end int
+}
+
+// match is a rule's matched span (normalised offsets) before it becomes a
+// Hit.
+type match struct {
+	rule       int
+	field      int
+	start, end int
+}
+
+// occurrences maps each rule to its pattern occurrences, by role.
+type occurrences struct {
+	byRule map[int32]*ruleOccs
+}
+
+type ruleOccs struct {
+	roles [5][]occ
+}
+
+// scan runs the automaton over every field and keeps the occurrences that
+// sit on word boundaries.
+func scan(rs *rules.RuleSet, fields []field) occurrences {
+	o := occurrences{byRule: map[int32]*ruleOccs{}}
+	for fi, f := range fields {
+		b := f.n.Bytes()
+		for _, m := range rs.FindAll(b) {
+			if !leftBoundary(b, m.Start) {
+				continue
+			}
+			rightOK := rightBoundary(b, m.Start, m.End)
+			for _, ref := range rs.Refs(m.PatternID) {
+				if !rightOK && !ref.Prefix {
+					continue
+				}
+				ro := o.byRule[ref.Rule]
+				if ro == nil {
+					ro = &ruleOccs{}
+					o.byRule[ref.Rule] = ro
+				}
+				ro.roles[ref.Role] = append(ro.roles[ref.Role], occ{fi, m.Start, m.End})
+			}
+		}
+	}
+	return o
+}
+
+// leftBoundary accepts a match at the start of a word, or after a clitic
+// of the script's own kind (Arabic و ف ب ل ك ال, Ethiopic በ ለ የ ከ).
+func leftBoundary(b []byte, s int) bool {
+	if s == 0 {
+		return true
+	}
+	r, _ := utf8.DecodeLastRune(b[:s])
+	if !norm.IsWordRune(r) {
+		return true
+	}
+	ws := s
+	for ws > 0 {
+		r, size := utf8.DecodeLastRune(b[:ws])
+		if !norm.IsWordRune(r) {
+			break
+		}
+		ws -= size
+	}
+	first, _ := utf8.DecodeRune(b[s:])
+	return allowedPrefix(first, string(b[ws:s]))
+}
+
+// rightBoundary accepts a match at the end of a word or before a suffix of
+// the script's own kind (plural s, Arabic pronoun suffixes, Bengali case
+// endings, Nepali postpositions).
+func rightBoundary(b []byte, s, e int) bool {
+	if e >= len(b) {
+		return true
+	}
+	r, _ := utf8.DecodeRune(b[e:])
+	if !norm.IsWordRune(r) {
+		return true
+	}
+	we := e
+	for we < len(b) {
+		r, size := utf8.DecodeRune(b[we:])
+		if !norm.IsWordRune(r) {
+			break
+		}
+		we += size
+	}
+	last, _ := utf8.DecodeLastRune(b[s:e])
+	return allowedSuffix(last, string(b[e:we]))
+}
+
+var (
+	arabicPrefixes = set("و", "ف", "ب", "ل", "ك", "ال", "وال", "فال", "بال", "كال", "لل", "ولل", "وب", "ول", "س", "وس")
+	arabicSuffixes = set("ه", "ها", "هم", "هن", "ك", "كم", "ي", "نا", "ات", "ين", "ون", "ان", "ا", "و", "يه", "هات", "تها", "تين", "ت")
+	latinSuffixes  = set("s", "es", "nya", "ng")
+	bengaliSuffix  = set("র", "এর", "ের", "য", "যে", "তে", "কে", "টি", "টা", "গুলো", "রা", "দের", "ও", "ই", "ে", "েই", "ের", "ে়", "ি")
+	nepaliSuffix   = set("मा", "को", "का", "की", "ले", "लाई", "हरू", "हरु", "बाट", "सँग", "मै")
+	ethiopicPrefix = set("በ", "ለ", "የ", "ከ", "ስለ", "እንደ", "ለነ", "ወደ")
+)
+
+func set(s ...string) map[string]bool {
+	m := make(map[string]bool, len(s))
+	for _, x := range s {
+		m[x] = true
+	}
+	return m
+}
+
+func allowedPrefix(first rune, prefix string) bool {
+	switch {
+	case unicode.Is(unicode.Arabic, first):
+		return arabicPrefixes[prefix]
+	case unicode.Is(unicode.Ethiopic, first):
+		return ethiopicPrefix[prefix]
+	}
+	return false
+}
+
+func allowedSuffix(last rune, suffix string) bool {
+	switch {
+	case last < 0x250:
+		return latinSuffixes[suffix]
+	case unicode.Is(unicode.Arabic, last):
+		return arabicSuffixes[suffix]
+	case unicode.Is(unicode.Bengali, last):
+		return bengaliSuffix[suffix] || utf8.RuneCountInString(suffix) <= 2
+	case unicode.Is(unicode.Devanagari, last):
+		return nepaliSuffix[suffix]
+	case unicode.Is(unicode.Sinhala, last), unicode.Is(unicode.Ethiopic, last):
+		return utf8.RuneCountInString(suffix) <= 3
+	}
+	return false
+}

@@ -1,0 +1,82 @@
+package rules
+
+import (
+	"regexp"
+
+	"github.com/recruitscan/recruitscan"
+)
+
+// Mode says how a rule's matches count.
+type Mode string
+
+// Modes.
+const (
+	// Active rules' hits count toward the score and are shown to reviewers.
+	Active Mode = "active"
+	// Shadow rules are computed and reported, never counted or queued: a
+	// way to try a rule on live traffic before trusting it.
+	Shadow Mode = "shadow"
+	// Feature rules are building blocks for composite rules: matched, never
+	// reported or counted on their own.
+	Feature Mode = "feature"
+)
+
+// Rule is one compiled detection rule. A RuleSet's rules are immutable:
+// never modify one.
+type Rule struct {
+	ID          string
+	Indicator   recruitscan.Indicator
+	Languages   []string // languages the patterns are written in; "any" for all
+	Description string   // English, shown to reviewers
+	References  []string // sources and rationale
+	Weight      float64
+	Mode        Mode
+
+	Phrases []string         // as written; matched after normalisation at word boundaries
+	Regex   []*regexp.Regexp // on normalised text; structured things only
+	Near    *Near            // proximity: a phrase of A within N words of one of B
+	Unless  *Unless          // negation window that cancels a match
+	When    *When            // composite condition over other rules and indicators
+
+	Examples Examples
+
+	Pack string // pack name
+	File string // source file
+	Line int    // line of the rule in File
+
+	col   int // column of the rule in File
+	index int // position in RuleSet.Rules
+}
+
+// Index returns the rule's position in its RuleSet's Rules.
+func (r *Rule) Index() int { return r.index }
+
+// Near is a proximity condition: a phrase of A and a phrase of B no more
+// than Within words apart, in either order.
+type Near struct {
+	A, B   []string
+	Within int
+}
+
+// Unless cancels a match when one of Before occurs within Window words
+// before it or one of After within Window words after it ("no fees" is not
+// a fee).
+type Unless struct {
+	Before, After []string
+	Window        int
+}
+
+// When is a composite condition: every id in All and at least MinAny ids of
+// Any are present. An id names a rule or an indicator; features count.
+type When struct {
+	All    []string
+	Any    []string
+	MinAny int
+}
+
+// Examples are texts the rule must and must not match; `recruitscan rules
+// test` checks them.
+type Examples struct {
+	Match   []string
+	NoMatch []string
+}
