@@ -68,7 +68,8 @@ type Expected struct {
 	Ads          int
 	AdsBySource  map[string]int
 	AdsByLang    map[string]int
-	// Risky counts ads labelled risky (what a good classifier flags).
+	// Risky counts ads labelled risky: the ground truth, not what a given
+	// classifier flags (classify Ads() for that).
 	Risky       int
 	RiskyByLang map[string]int
 	// LinkedPhones maps each phone number (E.164) written in two or more
@@ -118,8 +119,7 @@ func (w *World) build() error {
 	return nil
 }
 
-// compress fills gz and the entity tags. gzip without a name or time in
-// its header is deterministic, so the tags are stable across starts.
+// compress fills gz and the entity tags (each a hash of its bytes).
 func (pg *page) compress() error {
 	var b bytes.Buffer
 	zw, err := gzip.NewWriterLevel(&b, gzip.BestCompression)
