@@ -25,7 +25,9 @@ import (
 
 func TestMain(m *testing.M) {
 	bcryptCost = bcrypt.MinCost // hashing speed is not under test
-	os.Exit(m.Run())
+	code := m.Run()
+	cleanupBench()
+	os.Exit(code)
 }
 
 var t0 = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)

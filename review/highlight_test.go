@@ -131,3 +131,30 @@ func TestItemPageMarkup(t *testing.T) {
 		t.Errorf("page has %d script tags, want only app.js", strings.Count(r.body, "<script"))
 	}
 }
+
+// TestAdViewPageWeight keeps the ad view light: its HTML plus every asset
+// it loads (one script, one stylesheet, no images or fonts) stays under
+// 64 KiB. `go test -v -run PageWeight ./review` prints the figures.
+func TestAdViewPageWeight(t *testing.T) {
+	e := newEnv(t)
+	e.seed("")
+	s := e.login("rev1")
+	page := s.do("GET", "/items/"+idArabic, nil, "")
+	total := len(page.body)
+	parts := []string{fmt.Sprintf("html %d", len(page.body))}
+	for _, asset := range []string{"/static/app.js", "/static/app.css"} {
+		r := s.do("GET", asset, nil, "")
+		if r.code != http.StatusOK {
+			t.Fatalf("%s: %d", asset, r.code)
+		}
+		total += len(r.body)
+		parts = append(parts, fmt.Sprintf("%s %d", asset, len(r.body)))
+	}
+	if n := strings.Count(page.body, "src=") + strings.Count(page.body, `rel="stylesheet"`); n != 2 {
+		t.Errorf("ad view loads %d resources, want 2 (app.js, app.css)", n)
+	}
+	t.Logf("ad view weight: %d bytes uncompressed (%s)", total, strings.Join(parts, ", "))
+	if total > 64<<10 {
+		t.Errorf("ad view weighs %d bytes, budget 64 KiB", total)
+	}
+}
