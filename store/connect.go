@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -44,6 +45,10 @@ const (
 func Connect(ctx context.Context, rawURL string) (redis.UniversalClient, error) {
 	c, addr, err := newClient(rawURL)
 	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // url.Error repeats the URL, password included
+		}
 		return nil, fmt.Errorf("connect %s: %w: %v", redactURL(rawURL), recruitscan.ErrInvalid, err)
 	}
 	pctx, cancel := context.WithTimeout(ctx, pingTimeout)
