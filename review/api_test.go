@@ -349,3 +349,39 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		t.Errorf("GET openapi.json: %d", r.code)
 	}
 }
+
+// TestLeadAndOperatorPages: the lead view lists claims with reassignment,
+// decisions by reviewer and per-rule precision; the operator view lists
+// sources with crawl status and never shows their headers.
+func TestLeadAndOperatorPages(t *testing.T) {
+	e := newEnv(t)
+	e.seed("")
+	rev1 := e.login("rev1")
+	if r := rev1.doCSRF("POST", "/api/v1/queue/claim", nil); r.code != http.StatusOK {
+		t.Fatalf("claim: %d", r.code)
+	}
+	e.api(t, lead, "POST", "/api/v1/items/"+idEnglish+"/decision", map[string]string{"decision": "dismiss"}, http.StatusOK, nil)
+	s := e.login("lead1")
+	r := s.do("GET", "/lead", nil, "")
+	for _, want := range []string{
+		`<td>rev1</td>`, // rev1's claim
+		`action="/items/` + idArabic + `/reassign"`,   // with a reassign form
+		`<td>token:bot-lead</td><td>0</td><td>1</td>`, // decisions by reviewer: 1 dismiss
+		`<td>en.pay_fee</td><td>all</td><td>1</td><td>0</td><td>0%</td>`,
+	} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("lead page lacks %s", want)
+		}
+	}
+	r = s.do("POST", "/items/"+idArabic+"/reassign", url.Values{"to": {"rev2"}, "back": {"lead"}, "csrf": {s.csrf}}, "")
+	if r.code != http.StatusSeeOther || r.header.Get("Location") != "/lead" {
+		t.Fatalf("reassign: %d to %q", r.code, r.header.Get("Location"))
+	}
+	if it, _ := e.st.Item(t.Context(), idArabic); it.ClaimedBy != "rev2" {
+		t.Errorf("after reassign claimed by %q, want rev2", it.ClaimedBy)
+	}
+	r = s.do("GET", "/operator", nil, "")
+	if !strings.Contains(r.body, "<td>board</td>") || !strings.Contains(r.body, "<td>4</td>") || strings.Contains(r.body, "secret") {
+		t.Errorf("operator page:\n%s", r.body)
+	}
+}

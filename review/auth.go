@@ -130,9 +130,17 @@ func bearer(r *http.Request) (string, bool) {
 	return strings.TrimSpace(h[7:]), true
 }
 
-// clientIP is the connection's address. X-Forwarded-For is not trusted:
-// behind a proxy every client shares the proxy's limit.
-func clientIP(r *http.Request) string {
+// clientIP is the address in header (the last one a proxy appended) when
+// header is set, else the connection's address.
+func clientIP(r *http.Request, header string) string {
+	if header != "" {
+		if vs := r.Header.Values(header); len(vs) > 0 {
+			parts := strings.Split(vs[len(vs)-1], ",")
+			if ip := strings.TrimSpace(parts[len(parts)-1]); ip != "" {
+				return ip
+			}
+		}
+	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr

@@ -363,3 +363,31 @@ func TestLoginRedirectStaysLocal(t *testing.T) {
 		}
 	}
 }
+
+func TestClientIP(t *testing.T) {
+	tests := []struct {
+		header string
+		values []string
+		want   string
+	}{
+		{"", []string{"6.6.6.6"}, "10.0.0.1"}, // header not trusted by default
+		{"X-Forwarded-For", nil, "10.0.0.1"},
+		{"X-Forwarded-For", []string{"6.6.6.6, 192.0.2.7"}, "192.0.2.7"},
+		{"X-Forwarded-For", []string{"6.6.6.6", "192.0.2.8"}, "192.0.2.8"},
+		{"X-Real-IP", []string{"192.0.2.9"}, "192.0.2.9"},
+	}
+	for _, tc := range tests {
+		r, _ := http.NewRequest("GET", "/", nil)
+		r.RemoteAddr = "10.0.0.1:5555"
+		for _, v := range tc.values {
+			h := tc.header
+			if h == "" {
+				h = "X-Forwarded-For"
+			}
+			r.Header.Add(h, v)
+		}
+		if got := clientIP(r, tc.header); got != tc.want {
+			t.Errorf("clientIP(%q, %q) = %q, want %q", tc.header, tc.values, got, tc.want)
+		}
+	}
+}

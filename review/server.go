@@ -44,6 +44,11 @@ type Config struct {
 	// defaults to 15m.
 	LoginFailures int
 	LoginWindow   time.Duration
+	// ClientIPHeader names the header a reverse proxy sets to the client's
+	// address (such as "X-Forwarded-For"; the last address in it is used).
+	// Leave it empty when clients connect directly: the header is then
+	// ignored, since anyone could forge it to dodge the per-IP login limit.
+	ClientIPHeader string
 	// Sources are listed in the operator view; SourceStatus, when set,
 	// adds their last crawl, errors and ads found.
 	Sources      []recruitscan.Source

@@ -62,6 +62,9 @@ type ReviewerStats struct {
 	Total     int                          `json:"total"`
 }
 
+// N is the count of decision d (for templates).
+func (r ReviewerStats) N(d string) int { return r.Decisions[recruitscan.Decision(d)] }
+
 func (s *Server) reviewerStats(ctx context.Context, from, to time.Time) ([]ReviewerStats, error) {
 	es, err := s.cfg.Store.Decisions(ctx, from, to)
 	if err != nil {

@@ -165,7 +165,8 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request, _ *principa
 // login checks a password under the per-user and per-IP failure limits,
 // auditing both outcomes.
 func (s *Server) login(r *http.Request, name, pw string) (User, error) {
-	ukey, ikey := "u:"+name, "ip:"+clientIP(r)
+	ip := clientIP(r, s.cfg.ClientIPHeader)
+	ukey, ikey := "u:"+name, "ip:"+ip
 	if b, _ := s.userLim.blocked(ukey); b {
 		return User{}, errRateLimited
 	}
@@ -180,11 +181,11 @@ func (s *Server) login(r *http.Request, name, pw string) (User, error) {
 	if !CheckPassword(hash, pw) || !ok || u.Disabled {
 		s.userLim.fail(ukey)
 		s.ipLim.fail(ikey)
-		s.audit(r.Context(), &principal{Name: inert(truncate(name, 64))}, "login_failed", "", "from "+clientIP(r))
+		s.audit(r.Context(), &principal{Name: inert(truncate(name, 64))}, "login_failed", "", "from "+ip)
 		return User{}, fmt.Errorf("login %q: %w", name, recruitscan.ErrForbidden)
 	}
 	s.userLim.reset(ukey)
-	s.audit(r.Context(), &principal{Name: name}, "login", "", "from "+clientIP(r))
+	s.audit(r.Context(), &principal{Name: name}, "login", "", "from "+ip)
 	return u, nil
 }
 
