@@ -1,0 +1,54 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/recruitscan/recruitscan"
+	"github.com/recruitscan/recruitscan/crawler"
+)
+
+// fetchForScan fetches one page through the crawler, with all its safety
+// (network guard: public addresses only; size, time and redirect caps;
+// charset decoding; robots.txt) and reads it as one ad: the page's
+// schema.org JobPosting when it has one, else its heading and visible
+// text. The result is JSONL input for scan.
+func fetchForScan(ctx context.Context, url string) (io.Reader, error) {
+	src := recruitscan.Source{ID: "scan", Type: recruitscan.SourceHTML, URLs: []string{url},
+		Selectors: recruitscan.Selectors{Title: "h1, title", Body: "main, article, body"}}
+	cr, err := crawler.New(crawler.Config{Sources: []recruitscan.Source{src}, Sink: discardSink{}, Logger: newLogger(io.Discard)})
+	if err != nil {
+		return nil, fmt.Errorf("scan %s: %w", url, err)
+	}
+	rep, err := cr.Check(ctx, src)
+	if err != nil {
+		return nil, fmt.Errorf("scan %s: %w", url, err)
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	for _, p := range rep.Pages {
+		if p.Error != "" {
+			return nil, fmt.Errorf("scan %s: %s", p.URL, p.Error)
+		}
+		for _, ad := range p.Ads {
+			id := ad.URL
+			if id == "" {
+				id = p.FinalURL
+			}
+			enc.Encode(scanInputOut{ID: id, Title: ad.Title, Body: ad.Body})
+		}
+	}
+	if buf.Len() == 0 {
+		return nil, fmt.Errorf("scan %s: no ad text found on the page", url)
+	}
+	return &buf, nil
+}
+
+type scanInputOut struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	Body  string `json:"body"`
+}
