@@ -385,3 +385,23 @@ func TestLeadAndOperatorPages(t *testing.T) {
 		t.Errorf("operator page:\n%s", r.body)
 	}
 }
+
+func TestSearch(t *testing.T) {
+	e := newEnv(t)
+	e.seed("")
+	s := e.login("rev1")
+	for q, want := range map[string]string{
+		"http://classifieds.test/p/2": "/items/" + idEnglish,
+		"+966 50 123 4567":            "/entities?kind=phone&value=%2B966501234567",
+		"Jobs@Example.COM":            "/entities?kind=email&value=jobs%40example.com",
+		"@visa_agent":                 "/entities?kind=handle&value=visa_agent",
+	} {
+		r := s.do("GET", "/search?q="+url.QueryEscape(q), nil, "")
+		if r.code != http.StatusSeeOther || r.header.Get("Location") != want {
+			t.Errorf("search %q: %d to %q, want %q", q, r.code, r.header.Get("Location"), want)
+		}
+	}
+	if r := s.do("GET", "/search?q="+url.QueryEscape("http://nowhere.test/"), nil, ""); r.code != http.StatusNotFound {
+		t.Errorf("unknown URL: %d, want 404", r.code)
+	}
+}

@@ -41,6 +41,7 @@ var matrix = map[string]call{
 	"POST /items/{id}/note":          {"/items/{id}/note", url.Values{"note": {"seen before"}}, [4]int{see, see, see, see}},
 	"POST /items/{id}/reassign":      {"/items/{id}/reassign", url.Values{"to": {"rev2"}}, [4]int{see, forb, see, see}},
 	"GET /entities":                  {"/entities?kind=phone&value=" + url.QueryEscape(phone), nil, [4]int{see, ok, ok, ok}},
+	"GET /search":                    {"/search?q=" + url.QueryEscape(phone), nil, [4]int{see, see, see, see}},
 	"GET /lead":                      {"/lead", nil, [4]int{see, forb, ok, ok}},
 	"GET /operator":                  {"/operator", nil, [4]int{see, forb, ok, ok}},
 	"GET /admin":                     {"/admin", nil, [4]int{see, forb, forb, ok}},

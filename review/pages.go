@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/recruitscan/recruitscan"
@@ -248,4 +249,48 @@ func (s *Server) revokeTokenPage(w http.ResponseWriter, r *http.Request, p *prin
 		return
 	}
 	http.Redirect(w, r, "/admin", http.StatusSeeOther)
+}
+
+// searchPage finds an ad by its URL, or the ads carrying a contact: a
+// phone (+…, digits), an email (…@…) or a handle (@name or a bare name).
+func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, p *principal) {
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	if q == "" {
+		s.fail(w, r, false, fmt.Errorf("query parameter q: %w: empty search", recruitscan.ErrInvalid))
+		return
+	}
+	if strings.Contains(q, "://") {
+		a, err := s.cfg.Store.AdByURL(r.Context(), q)
+		if err != nil {
+			s.fail(w, r, false, fmt.Errorf("ad with URL %q: %w", q, err))
+			return
+		}
+		http.Redirect(w, r, "/items/"+url.PathEscape(a.Ad.ID), http.StatusSeeOther)
+		return
+	}
+	kind, value := searchEntity(q)
+	http.Redirect(w, r, "/entities?"+url.Values{"kind": {string(kind)}, "value": {value}}.Encode(), http.StatusSeeOther)
+}
+
+// searchEntity guesses the entity kind of a search and normalises the
+// value as the classifier does (phones: + and digits; emails: lower case;
+// handles: without @).
+func searchEntity(q string) (recruitscan.EntityKind, string) {
+	digits := strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		if r == ' ' || r == '-' || r == '(' || r == ')' || r == '.' || r == '+' {
+			return -1
+		}
+		return 'x'
+	}, q)
+	switch {
+	case strings.Contains(q, "@") && !strings.HasPrefix(q, "@"):
+		return recruitscan.EntityEmail, strings.ToLower(q)
+	case digits != "" && !strings.Contains(digits, "x"):
+		return recruitscan.EntityPhone, "+" + digits
+	default:
+		return recruitscan.EntityHandle, strings.TrimPrefix(q, "@")
+	}
 }

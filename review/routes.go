@@ -31,6 +31,7 @@ func (s *Server) routes() []route {
 		{"POST /items/{id}/note", reviewer, false, s.notePage},
 		{"POST /items/{id}/reassign", lead, false, s.reassignPage},
 		{"GET /entities", reviewer, false, s.entityPage},
+		{"GET /search", reviewer, false, s.searchPage},
 		{"GET /lead", lead, false, s.leadPage},
 		{"GET /operator", lead, false, s.operatorPage},
 		{"GET /admin", admin, false, s.adminPage},

@@ -69,6 +69,7 @@
     "e": function () { return click("decide-escalate"); },
     "s": function () { return click("decide-needs-second-look"); },
     "n": function () { var n = document.getElementById("note"); if (n) n.focus(); return !!n; },
+    "/": function () { var q = document.getElementById("search"); if (q) q.focus(); return !!q; },
     "?": function () { toggleHelp(); }
   };
 
