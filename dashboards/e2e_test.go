@@ -41,6 +41,41 @@ func TestPrometheusScrapesLiveMetrics(t *testing.T) {
 	for _, w := range checkPanels(t, api) {
 		t.Errorf("NaN only with live traffic: %s", w)
 	}
+	checkRuleHealth(t, api)
+}
+
+// checkRuleHealth fails for every rule that Prometheus could not evaluate
+// against the live series (a vector-matching error, say), which promtool's
+// unit tests with hand-written series would not show.
+func checkRuleHealth(t *testing.T, api *promAPI) {
+	t.Helper()
+	var r struct {
+		Data struct {
+			Groups []struct {
+				Name  string `json:"name"`
+				Rules []struct {
+					Name      string `json:"name"`
+					Health    string `json:"health"`
+					LastError string `json:"lastError"`
+				} `json:"rules"`
+			} `json:"groups"`
+		} `json:"data"`
+	}
+	if err := api.get("/api/v1/rules", &r); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, g := range r.Data.Groups {
+		for _, rule := range g.Rules {
+			n++
+			if rule.Health != "ok" {
+				t.Errorf("rule %s/%s: health %q: %s", g.Name, rule.Name, rule.Health, rule.LastError)
+			}
+		}
+	}
+	if n == 0 {
+		t.Error("prometheus loaded no rules")
+	}
 }
 
 // startPrometheus runs Prometheus on a free loopback port with the rules
