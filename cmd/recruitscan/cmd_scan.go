@@ -82,6 +82,7 @@ func runScan(ctx context.Context, env *Env, args []string) error {
 	input := fs.String("input", "auto", "input: auto, jsonl, or text (the whole input is one ad)")
 	rf := addRuleFlags(fs)
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "classifier goroutines")
+	allowPrivate := fs.Bool("allow-private", false, "let a URL reach loopback and private addresses (refused by default)")
 	fs.Usage = func() {
 		fmt.Fprintln(env.Stderr, "usage: recruitscan scan [flags] [FILE|URL|-]")
 		fs.PrintDefaults()
@@ -105,7 +106,7 @@ func runScan(ctx context.Context, env *Env, args []string) error {
 	if fs.NArg() == 1 {
 		src = fs.Arg(0)
 	}
-	r, name, closeIn, err := openScanInput(ctx, env, src)
+	r, name, closeIn, err := openScanInput(ctx, env, src, *allowPrivate)
 	if err != nil {
 		return err
 	}
@@ -276,12 +277,12 @@ func idHint(b []byte) string {
 }
 
 // openScanInput opens a file, stdin ("-") or a URL.
-func openScanInput(ctx context.Context, env *Env, src string) (io.Reader, string, func(), error) {
+func openScanInput(ctx context.Context, env *Env, src string, allowPrivate bool) (io.Reader, string, func(), error) {
 	switch {
 	case src == "-":
 		return env.Stdin, "stdin", func() {}, nil
 	case strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://"):
-		r, err := fetchForScan(ctx, src)
+		r, err := fetchForScan(ctx, src, allowPrivate)
 		if err != nil {
 			return nil, "", nil, err
 		}

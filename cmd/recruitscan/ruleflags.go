@@ -36,7 +36,7 @@ func (rf *ruleFlags) classifier() (*classifier.Classifier, error) {
 func buildClassifier(cfg rules.Config, th recruitscan.Level) (*classifier.Classifier, error) {
 	rs, err := rules.Load(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("load rules: %w", err)
+		return nil, err // rules.Load names the operation and each file:line:col
 	}
 	return classifier.New(classifier.Config{Rules: rs, Threshold: th})
 }

@@ -6,7 +6,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -123,5 +127,33 @@ func TestScanUsageErrors(t *testing.T) {
 	_, _, err := runCmd(t, "", "scan", "/nonexistent/ads.jsonl")
 	if err == nil || !strings.Contains(err.Error(), "/nonexistent/ads.jsonl") {
 		t.Errorf("missing file: err = %v", err)
+	}
+}
+
+// TestScanURL: a page is fetched through the crawler's guard: loopback is
+// refused unless allowed, and an allowed page is read as one ad.
+func TestScanURL(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, `<html><head><title>Jobs</title><script>alert(1)</script></head><body><main><h1>Free visa available</h1><p>Azad visa for sale, pay 9,500 SAR, WhatsApp only.</p></main></body></html>`)
+	}))
+	defer srv.Close()
+	_, _, err := runCmd(t, "", "scan", srv.URL+"/ad/1")
+	if err == nil {
+		t.Fatal("scan of a loopback URL without --allow-private succeeded")
+	}
+	out, stderr, err := runCmd(t, "", "scan", "--allow-private", "--format", "jsonl", srv.URL+"/ad/1")
+	if err != nil {
+		t.Fatalf("scan: %v\n%s", err, stderr)
+	}
+	var r struct {
+		ID         string
+		Indicators []string
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("%v: %q", err, out)
+	}
+	if !strings.HasPrefix(r.ID, srv.URL) || !slices.Contains(r.Indicators, "visa_trading") {
+		t.Errorf("result %+v: want the page's URL as id and visa_trading", r)
 	}
 }

@@ -16,8 +16,8 @@ import (
 // charset decoding; robots.txt) and reads it as one ad: the page's
 // schema.org JobPosting when it has one, else its heading and visible
 // text. The result is JSONL input for scan.
-func fetchForScan(ctx context.Context, url string) (io.Reader, error) {
-	src := recruitscan.Source{ID: "scan", Type: recruitscan.SourceHTML, URLs: []string{url},
+func fetchForScan(ctx context.Context, url string, allowPrivate bool) (io.Reader, error) {
+	src := recruitscan.Source{ID: "scan", Type: recruitscan.SourceHTML, URLs: []string{url}, AllowPrivate: allowPrivate,
 		Selectors: recruitscan.Selectors{Title: "h1, title", Body: "main, article, body"}}
 	cr, err := crawler.New(crawler.Config{Sources: []recruitscan.Source{src}, Sink: discardSink{}, Logger: newLogger(io.Discard)})
 	if err != nil {
