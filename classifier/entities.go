@@ -17,7 +17,7 @@ const maxEntities = 32
 
 var (
 	// on normalised text (ASCII digits, separators collapsed)
-	phoneRe = regexp.MustCompile(`(?:\+|\b00)?\d[\d ()]{6,18}\d`)
+	phoneRe = regexp.MustCompile(`(?:\+|\b00)?\d[\d ()\n]{6,18}\d`)
 	// on the original text
 	emailRe    = regexp.MustCompile(`[\p{L}\p{N}._%+\-]+@[\p{L}\p{N}\-]+(?:\.[\p{L}\p{N}\-]+)*\.\p{L}{2,}`)
 	waLinkRe   = regexp.MustCompile(`(?i)\b(?:wa\.me/|api\.whatsapp\.com/send\?phone=|whatsapp\.com/send\?phone=)\+?(\d{7,15})`)
@@ -51,8 +51,8 @@ func init() {
 	}
 	sort.Slice(alts, func(i, j int) bool { return len(alts[i]) > len(alts[j]) })
 	cur := "(" + strings.Join(alts, "|") + ")"
-	moneyAfter = regexp.MustCompile(`(\d{2,9}(?:k)?) ?` + cur + `(?:$|[^\p{L}\p{N}])`)
-	moneyBefor = regexp.MustCompile(`(?:^|[^\p{L}\p{N}])` + cur + ` ?(\d{2,9})`)
+	moneyAfter = regexp.MustCompile(`(\d{2,9}(?:k)?)[ \n]?` + cur + `(?:$|[^\p{L}\p{N}])`)
+	moneyBefor = regexp.MustCompile(`(?:^|[^\p{L}\p{N}])` + cur + `[ \n]?(\d{2,9})`)
 }
 
 // regionsByLang lists the phone regions to try for numbers written without

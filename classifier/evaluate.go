@@ -80,6 +80,9 @@ func wordsIn(gap []byte) int {
 	if len(g) == 0 {
 		return 0
 	}
+	if bytes.IndexByte(g, '\n') >= 0 {
+		return 1 << 20 // never across a sentence or line break
+	}
 	return bytes.Count(g, []byte{' '}) + 1
 }
 

@@ -68,7 +68,7 @@ func Normalize(s string) *Text {
 	}}
 	n.run(s)
 	n.joinSpacedLetters()
-	for len(n.t.b) > 0 && n.t.b[len(n.t.b)-1] == ' ' {
+	for len(n.t.b) > 0 && (n.t.b[len(n.t.b)-1] == ' ' || n.t.b[len(n.t.b)-1] == '\n') {
 		n.trim()
 	}
 	return n.t
@@ -78,6 +78,7 @@ type normalizer struct {
 	t        *Text
 	sepStart int  // original offset of a pending separator, -1 if none
 	sepEnd   int  //
+	sepHard  bool // the pending separator ends a sentence or line
 	lastWord bool // the last emitted byte belongs to a word
 }
 
@@ -102,7 +103,14 @@ func (n *normalizer) run(s string) {
 func (n *normalizer) separator(s string, i, size int, r rune) {
 	if n.lastWord && n.sepStart < 0 && isJoiner(r) && i+size < len(s) {
 		next, _ := utf8.DecodeRuneInString(s[i+size:])
-		digitsOnly := r == ',' || r == 0x066b || r == 0x066c
+		digitsOnly := r == ',' || r == '.' || r == 0x066b || r == 0x066c
+		if r == '.' && !isDigitByte(n.t.b) && isLatinLetter(next) {
+			digitsOnly = false // "F.R.E.E", "e.mail"
+		}
+		if r == '-' && isDigitByte(n.t.b) {
+			digitsOnly = true // "18-25" stays two numbers
+			next = 'x'
+		}
 		if ne := lookup(next); ne.kind == kindWord && sameClass(n.t.b, next) && (!digitsOnly || isDigitByte(n.t.b)) {
 			if r == '@' && isLatinLetter(next) && n.prevLatin() {
 				n.emit("a", i, i+size)
@@ -111,14 +119,31 @@ func (n *normalizer) separator(s string, i, size int, r rune) {
 		}
 	}
 	if n.sepStart < 0 {
-		n.sepStart, n.sepEnd = i, i+size
+		n.sepStart, n.sepEnd, n.sepHard = i, i+size, false
 	}
+	if isHardBreak(r) {
+		n.sepHard = true
+	}
+}
+
+// isHardBreak lists the separators that end a sentence, line or list
+// item: phrases, negations and proximity never reach across them.
+func isHardBreak(r rune) bool {
+	switch r {
+	case '\n', '\r', '.', '!', '?', ';', '|', '\u2022', '\u061f', '\u061b', '\u0964', '\u0965', '\u06d4', '\u2026', '\u1362', '\u1361', '\u00b7':
+		return true
+	}
+	return r >= 0x2190 && r <= 0x2bff || r >= 0x1f000 && r <= 0x1faff
 }
 
 func (n *normalizer) word(s string, i, size int, r rune, e entry) {
 	if n.sepStart >= 0 {
 		if len(n.t.b) > 0 {
-			n.emit(" ", n.sepStart, n.sepEnd)
+			sep := " "
+			if n.sepHard {
+				sep = "\n"
+			}
+			n.emit(sep, n.sepStart, n.sepEnd)
 		}
 		n.sepStart = -1
 	}
@@ -139,7 +164,7 @@ func (n *normalizer) emit(out string, s, e int) {
 		n.t.start = append(n.t.start, int32(s))
 		n.t.end = append(n.t.end, int32(e))
 	}
-	n.lastWord = out != " "
+	n.lastWord = out != " " && out != "\n"
 }
 
 func (n *normalizer) trim() {

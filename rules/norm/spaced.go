@@ -20,7 +20,7 @@ func (n *normalizer) joinSpacedLetters() {
 	}
 	for i := 0; i < len(b); {
 		j := i
-		for j < len(b) && b[j] != ' ' {
+		for j < len(b) && b[j] != ' ' && b[j] != '\n' {
 			j++
 		}
 		r, size := utf8.DecodeRune(b[i:j])
@@ -29,7 +29,7 @@ func (n *normalizer) joinSpacedLetters() {
 			flush()
 		} else {
 			letters++
-			if j < len(b) && j+1 < len(b) {
+			if j < len(b) && j+1 < len(b) && b[j] == ' ' {
 				run = append(run, j)
 			}
 		}

@@ -1,0 +1,60 @@
+package eval
+
+import (
+	"os"
+	"testing"
+
+	"github.com/recruitscan/recruitscan/classifier"
+	"github.com/recruitscan/recruitscan/rules"
+)
+
+const devCorpus = "../../../shared/data/dev-ads.jsonl"
+
+func devClassifier(t testing.TB) *classifier.Classifier {
+	rs, err := rules.LoadBuiltin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := classifier.New(classifier.Config{Rules: rs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func readDev(t testing.TB) []Example {
+	f, err := os.Open(devCorpus)
+	if err != nil {
+		t.Fatalf("dev corpus: %v (the shared data must sit beside the repository)", err)
+	}
+	defer f.Close()
+	exs, err := ReadJSONL(f, devCorpus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return exs
+}
+
+// TestDevCorpus holds the quality bars on the development corpus.
+func TestDevCorpus(t *testing.T) {
+	rep := Run(devClassifier(t), readDev(t), Options{})
+	if testing.Verbose() || os.Getenv("EVAL_REPORT") != "" {
+		rep.Write(os.Stdout, Verbose)
+	}
+	if p := rep.Total.Precision(); p < 0.90 {
+		t.Errorf("precision %.3f < 0.90", p)
+	}
+	if r := rep.Total.Recall(); r < 0.90 {
+		t.Errorf("recall %.3f < 0.90", r)
+	}
+	for l, c := range rep.ByLang {
+		if c.Recall() < 0.80 {
+			t.Errorf("%s: recall %.3f < 0.80", l, c.Recall())
+		}
+	}
+	for _, i := range rep.Indicators {
+		if r := ratio(i.Found, i.Ads); r < 0.80 {
+			t.Errorf("indicator %s: recall %.3f < 0.80", i.Indicator, r)
+		}
+	}
+}
