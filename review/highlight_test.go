@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/recruitscan/recruitscan"
@@ -157,4 +158,42 @@ func TestAdViewPageWeight(t *testing.T) {
 	if total > 64<<10 {
 		t.Errorf("ad view weighs %d bytes, budget 64 KiB", total)
 	}
+}
+
+// FuzzHighlight: for any text and any (even nonsensical) offsets,
+// highlight never panics, and its segments put back together are the
+// original text, with every bidi control turned into a label.
+func FuzzHighlight(f *testing.F) {
+	f.Add("تأشيرة حرة للبيع", 0, 10, 3, 20)
+	f.Add("a\u202Eb\u2066c", 1, 4, 0, 2)
+	f.Add("pay the fee", 4, 11, 2, 6)
+	f.Fuzz(func(t *testing.T, text string, s1, e1, s2, e2 int) {
+		hits := []recruitscan.Hit{{Rule: "a", Field: "body", Start: s1, End: e1}, {Rule: "b", Field: "body", Start: s2, End: e2}}
+		ents := []recruitscan.Entity{{Kind: recruitscan.EntityPhone, Field: "body", Start: s2, End: e1}}
+		segs, bad := highlight(text, "body", hits, ents)
+		var b strings.Builder
+		for _, sg := range segs {
+			if sg.Bidi != "" {
+				if sg.Text != "" {
+					t.Fatalf("bidi segment with text %q", sg.Text)
+				}
+				continue
+			}
+			b.WriteString(sg.Text)
+		}
+		want := strings.Map(func(r rune) rune {
+			if _, ok := bidiNames[r]; ok {
+				return -1
+			}
+			return r
+		}, text)
+		if utf8.ValidString(text) && b.String() != want {
+			t.Fatalf("segments join to %q, want %q", b.String(), want)
+		}
+		for _, h := range bad {
+			if validSpan(text, h.Start, h.End) {
+				t.Fatalf("valid hit %d-%d reported unplaced", h.Start, h.End)
+			}
+		}
+	})
 }
