@@ -2,10 +2,15 @@ package crawler
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"hash/maphash"
+	"slices"
 	"sync"
 	"time"
 
+	"github.com/recruitscan/recruitscan"
 	"github.com/recruitscan/recruitscan/internal/clock"
 )
 
@@ -99,22 +104,82 @@ type Frontier interface {
 
 // MemFrontier is the in-memory Frontier of one process. Nothing survives
 // a restart. The zero value is not usable: call NewMemFrontier.
+//
+// It keeps URLs it has seen as 64-bit hashes and page records in a
+// compact form, so its memory per page is a few dozen bytes (two URLs
+// colliding in 64 bits, about one chance in 10^9 for a million pages,
+// would make one page be skipped in a cycle).
 type MemFrontier struct {
 	clock  clock.Clock
+	seed   maphash.Seed
 	mu     sync.Mutex
 	cycles map[Cycle]*memCycle
-	pages  map[string]PageMeta // source + "\x00" + url
+	pages  map[uint64]memPage // hash of source and url
 }
 
 type memCycle struct {
-	seen    map[string]bool // every URL pushed this cycle
-	pending []Task          // FIFO
+	seen    map[uint64]struct{} // every URL pushed this cycle
+	pending []Task              // FIFO
 	leased  map[string]leasedTask
 }
 
 type leasedTask struct {
 	task  Task
 	until time.Time
+}
+
+// memPage is a PageMeta stored compactly: most pages have only a hash,
+// a time and the one ad whose id derives from the page's URL.
+type memPage struct {
+	sum       [sha256.Size]byte
+	fetchedAt int64
+	extra     *memExtra // nil when all its fields are zero
+}
+
+type memExtra struct {
+	etag, lastModified string
+	otherSum           string // a BodySHA256 that is not 64 hex digits, kept as is
+	adIDs              []string
+	removed            bool
+}
+
+// packPage compacts m; ownAd is the id an ad read from the page itself
+// gets, so a page whose only ad is that one stores no ids.
+func packPage(m PageMeta, ownAd string) memPage {
+	p := memPage{fetchedAt: m.FetchedAt.UnixNano()}
+	x := memExtra{etag: m.ETag, lastModified: m.LastModified, removed: m.Removed}
+	if !(len(m.AdIDs) == 1 && m.AdIDs[0] == ownAd) {
+		x.adIDs = append([]string{}, m.AdIDs...) // non-nil, also when empty
+	}
+	if b, err := hex.DecodeString(m.BodySHA256); err == nil && len(b) == sha256.Size && hex.EncodeToString(b) == m.BodySHA256 {
+		copy(p.sum[:], b)
+	} else {
+		x.otherSum = m.BodySHA256
+	}
+	if x.etag != "" || x.lastModified != "" || x.otherSum != "" || x.adIDs != nil || x.removed {
+		p.extra = &x
+	}
+	return p
+}
+
+func (p memPage) unpack(ownAd string) PageMeta {
+	m := PageMeta{FetchedAt: time.Unix(0, p.fetchedAt).UTC(), AdIDs: []string{ownAd}}
+	if p.sum != ([sha256.Size]byte{}) {
+		m.BodySHA256 = hex.EncodeToString(p.sum[:])
+	}
+	if x := p.extra; x != nil {
+		m.ETag, m.LastModified, m.Removed = x.etag, x.lastModified, x.removed
+		if x.otherSum != "" {
+			m.BodySHA256 = x.otherSum
+		}
+		if x.adIDs != nil {
+			m.AdIDs = nil
+			if len(x.adIDs) > 0 {
+				m.AdIDs = slices.Clone(x.adIDs)
+			}
+		}
+	}
+	return m
 }
 
 var _ Frontier = (*MemFrontier)(nil)
@@ -125,7 +190,17 @@ func NewMemFrontier(clk clock.Clock) *MemFrontier {
 	if clk == nil {
 		clk = clock.Real{}
 	}
-	return &MemFrontier{clock: clk, cycles: map[Cycle]*memCycle{}, pages: map[string]PageMeta{}}
+	return &MemFrontier{clock: clk, seed: maphash.MakeSeed(), cycles: map[Cycle]*memCycle{}, pages: map[uint64]memPage{}}
+}
+
+func (f *MemFrontier) key(parts ...string) uint64 {
+	var h maphash.Hash
+	h.SetSeed(f.seed)
+	for _, p := range parts {
+		h.WriteString(p)
+		h.WriteByte(0)
+	}
+	return h.Sum64()
 }
 
 func (f *MemFrontier) cycle(c Cycle) *memCycle {
@@ -138,7 +213,7 @@ func (f *MemFrontier) cycle(c Cycle) *memCycle {
 				delete(f.cycles, k)
 			}
 		}
-		mc = &memCycle{seen: map[string]bool{}, leased: map[string]leasedTask{}}
+		mc = &memCycle{seen: map[uint64]struct{}{}, leased: map[string]leasedTask{}}
 		f.cycles[c] = mc
 	}
 	return mc
@@ -154,13 +229,14 @@ func (f *MemFrontier) Push(ctx context.Context, c Cycle, limit int, tasks ...Tas
 	mc := f.cycle(c)
 	added := 0
 	for _, t := range tasks {
-		if mc.seen[t.URL] {
+		k := f.key(t.URL)
+		if _, ok := mc.seen[k]; ok {
 			continue
 		}
 		if limit > 0 && len(mc.seen) >= limit {
 			break
 		}
-		mc.seen[t.URL] = true
+		mc.seen[k] = struct{}{}
 		mc.pending = append(mc.pending, t)
 		added++
 	}
@@ -235,14 +311,17 @@ func (f *MemFrontier) Len(ctx context.Context, c Cycle) (int, int, error) {
 func (f *MemFrontier) Page(_ context.Context, source, url string) (PageMeta, bool, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	m, ok := f.pages[source+"\x00"+url]
-	return m, ok, nil
+	p, ok := f.pages[f.key(source, url)]
+	if !ok {
+		return PageMeta{}, false, nil
+	}
+	return p.unpack(recruitscan.AdID(source, url)), true, nil
 }
 
 // SetPage implements Frontier.
 func (f *MemFrontier) SetPage(_ context.Context, source, url string, m PageMeta) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.pages[source+"\x00"+url] = m
+	f.pages[f.key(source, url)] = packPage(m, recruitscan.AdID(source, url))
 	return nil
 }
