@@ -283,3 +283,23 @@ func TestRecrawl(t *testing.T) {
 		t.Errorf("hits etag %d lm %d hash %d changed %d; want 2 each", etagHits.Load(), lmHits.Load(), hashHits.Load(), changedHits.Load())
 	}
 }
+
+// TestFetchEndsWithinLease: retries and waits stop before the task's lease
+// would let another worker take it.
+func TestFetchEndsWithinLease(t *testing.T) {
+	s := newSite(t, map[string]resp{
+		"/busy": {status: 503, header: map[string]string{"Retry-After": "1"}},
+		"/ok":   okPage,
+	})
+	cfg, _ := testConfig(t, &memSink{}, recruitscan.Source{ID: "l", Type: recruitscan.SourceHTML,
+		URLs: []string{s.URL + "/busy", s.URL + "/ok"}, AllowPrivate: true, Parallel: 2})
+	cfg.LeaseTTL, cfg.FetchTimeout, cfg.MaxRetries, cfg.MaxBackoff = 2*time.Second, time.Second, 100, time.Second
+	start := time.Now()
+	st := crawlOnce(t, cfg).Sources["l"]
+	if d := time.Since(start); d > 1900*time.Millisecond {
+		t.Errorf("fetch took %v, past 9/10 of the 2s lease", d)
+	}
+	if st.ErrorKinds["timeout"] != 1 || st.Ads != 1 {
+		t.Errorf("stats %+v: want one timeout and /ok's ad", st)
+	}
+}

@@ -78,9 +78,9 @@ type Config struct {
 	MaxRetries              int
 	BaseBackoff, MaxBackoff time.Duration
 	// LeaseTTL is how long a worker holds a task before another may take
-	// it (a killed worker's tasks come back after it); default 10m. It must
-	// exceed FetchTimeout: a lease that ends mid-fetch lets a second
-	// worker fetch the same URL.
+	// it (a killed worker's tasks come back after it); default 10m, at
+	// least twice FetchTimeout. A task's fetch (redirects, retries and
+	// waits included) is cut off at 9/10 of it, so no lease ends mid-fetch.
 	LeaseTTL time.Duration
 	// PollInterval is how often an idle worker looks for work while other
 	// workers still hold leases; default 200ms.
@@ -143,8 +143,8 @@ func New(cfg Config) (*Crawler, error) {
 	if cfg.Sink == nil {
 		errs = append(errs, fmt.Errorf("crawler config: sink: %w: missing", ErrInvalidConfig))
 	}
-	if cfg.LeaseTTL <= cfg.FetchTimeout {
-		errs = append(errs, fmt.Errorf("crawler config: lease ttl: %w: %v does not exceed the fetch timeout %v", ErrInvalidConfig, cfg.LeaseTTL, cfg.FetchTimeout))
+	if cfg.LeaseTTL < 2*cfg.FetchTimeout {
+		errs = append(errs, fmt.Errorf("crawler config: lease ttl: %w: %v is under twice the fetch timeout %v", ErrInvalidConfig, cfg.LeaseTTL, cfg.FetchTimeout))
 	}
 	c := &Crawler{cfg: cfg, live: map[string]SourceStats{}}
 	ids := map[string]bool{}

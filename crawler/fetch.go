@@ -120,7 +120,14 @@ func sniffDocument(body []byte) bool {
 // fetch gets task's URL, following redirects (each hop checked for
 // domain, robots and address, loops and the cap) and retrying 429 and
 // 503 with backoff. cond, when set, makes the request conditional.
+//
+// The whole fetch ends within 9/10 of the lease (waits included), so a
+// task is never still being fetched when its lease lets another worker
+// take it.
 func (f *fetcher) fetch(ctx context.Context, t Task, cond *PageMeta) (*page, error) {
+	deadline := time.Now().Add(f.cfg.LeaseTTL * 9 / 10)
+	ctx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
 	p := &page{Task: t, RequestURL: t.URL}
 	cur, err := url.Parse(t.URL)
 	if err != nil {
@@ -131,7 +138,7 @@ func (f *fetcher) fetch(ctx context.Context, t Task, cond *PageMeta) (*page, err
 		if err := f.src.allowed(cur); err != nil {
 			return p, fmt.Errorf("fetch %s: %w", cur, err)
 		}
-		h, err := f.exchange(ctx, cur, cond)
+		h, err := f.exchange(ctx, cur, cond, deadline)
 		p.FetchedAt = f.cfg.Clock.Now()
 		if err != nil {
 			return p, err
@@ -200,12 +207,15 @@ func mustCanon(u *url.URL) string {
 }
 
 // exchange does one HTTP GET under the host's politeness gate.
-func (f *fetcher) exchange(ctx context.Context, u *url.URL, cond *PageMeta) (*hop, error) {
+func (f *fetcher) exchange(ctx context.Context, u *url.URL, cond *PageMeta, deadline time.Time) (*hop, error) {
 	g := f.gates.get(u.Host)
 	if err := g.acquire(ctx); err != nil {
 		return nil, fmt.Errorf("fetch %s: %w", u, err)
 	}
 	defer g.release()
+	if time.Until(deadline) < f.cfg.FetchTimeout {
+		return nil, fmt.Errorf("fetch %s: %w: no time left in the task's lease for another request", u, context.DeadlineExceeded)
+	}
 	hdr := f.header.Clone()
 	if cond != nil && cond.ETag != "" {
 		hdr.Set("If-None-Match", cond.ETag)
