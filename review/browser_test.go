@@ -329,3 +329,37 @@ func TestBrowserXSSInert(t *testing.T) {
 		t.Error("recorded no requests at all: is the network listener working?")
 	}
 }
+
+// TestBrowserHeartbeat: an open claimed item keeps its lease alive while
+// the reviewer is active. The lease is 20 s, so the page beats every 5 s.
+func TestBrowserHeartbeat(t *testing.T) {
+	testLease = 20 * time.Second
+	t.Cleanup(func() { testLease = 10 * time.Minute })
+	e := newEnv(t)
+	e.seed("")
+	b := newBrowser(t)
+	b.login(e.ts.URL, "rev1")
+	b.key(" ")
+	b.waitFor("claimed item", `!!document.getElementById("lease")`)
+	id := eval[string](b, `document.getElementById("review").dataset.itemId`)
+	if got := eval[string](b, `document.getElementById("lease").dataset.heartbeatSeconds`); got != "5" {
+		t.Errorf("heartbeat every %q s, want 5", got)
+	}
+	e.clk.Advance(12 * time.Second) // server time moves; the lease has 8 s left
+	want := e.clk.Now().Add(testLease)
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		b.key("k") // activity
+		it, err := e.st.Item(t.Context(), id)
+		if err == nil && it.LeaseUntil.Equal(want) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("lease until %v (%v), want it extended to %v by a heartbeat", it.LeaseUntil, err, want)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	if got := eval[string](b, `document.getElementById("lease").textContent`); !strings.HasPrefix(got, "0:") || !strings.HasSuffix(got, "left") {
+		t.Errorf("countdown after heartbeat: %q", got)
+	}
+}

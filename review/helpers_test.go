@@ -32,6 +32,9 @@ func TestMain(m *testing.M) {
 
 var t0 = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 
+// testLease is the store's review lease in newEnv; a test may shorten it.
+var testLease = 10 * time.Minute
+
 const testPassword = "correct horse battery"
 
 // Fixture ids.
@@ -58,7 +61,7 @@ func newEnv(t *testing.T, mod ...func(*Config)) *env {
 	t.Helper()
 	c, prefix := testredis.Client(t)
 	clk := clock.NewFake(t0)
-	st, err := store.New(store.Config{Client: c, Prefix: prefix, Clock: clk, Lease: 10 * time.Minute})
+	st, err := store.New(store.Config{Client: c, Prefix: prefix, Clock: clk, Lease: testLease})
 	if err != nil {
 		t.Fatal(err)
 	}

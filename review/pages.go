@@ -92,8 +92,11 @@ type itemData struct {
 	// LeaseSeconds is the lease left by the server's clock, so the
 	// countdown does not depend on the reviewer's clock.
 	LeaseSeconds int64
-	Users        []string
-	Decisions    []recruitscan.Decision
+	// HeartbeatSeconds is how often the page extends the lease: a quarter
+	// of the lease left, between 5 s and 60 s.
+	HeartbeatSeconds int64
+	Users            []string
+	Decisions        []recruitscan.Decision
 }
 
 func (s *Server) itemPage(w http.ResponseWriter, r *http.Request, p *principal) {
@@ -108,6 +111,7 @@ func (s *Server) itemPage(w http.ResponseWriter, r *http.Request, p *principal) 
 		d.Mine = it.Status == recruitscan.StatusClaimed && it.ClaimedBy == p.Name
 		d.CanDecide = d.Mine || p.can(lead)
 		d.LeaseSeconds = max(0, int64(it.LeaseUntil.Sub(s.cfg.Clock.Now())/time.Second))
+		d.HeartbeatSeconds = min(60, max(5, d.LeaseSeconds/4))
 	}
 	if p.can(lead) {
 		for n, u := range s.users {

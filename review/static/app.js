@@ -136,5 +136,6 @@
   }
   tick();
   setInterval(tick, 1000);
-  setInterval(heartbeat, 60000);
+  var every = Number(lease.getAttribute("data-heartbeat-seconds")) || 60;
+  setInterval(heartbeat, 1000 * Math.max(5, every));
 })();
