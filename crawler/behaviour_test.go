@@ -303,3 +303,30 @@ func TestFetchEndsWithinLease(t *testing.T) {
 		t.Errorf("stats %+v: want one timeout and /ok's ad", st)
 	}
 }
+
+// TestRunSchedules: Run crawls each source once per interval until the
+// context ends, then returns nil promptly.
+func TestRunSchedules(t *testing.T) {
+	s := newSite(t, map[string]resp{"/ok": okPage})
+	cfg, _ := testConfig(t, &memSink{}, recruitscan.Source{ID: "run", Type: recruitscan.SourceHTML,
+		URLs: []string{s.URL + "/ok"}, AllowPrivate: true, Interval: 300 * time.Millisecond})
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 1000*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	if err := c.Run(ctx); err != nil {
+		t.Errorf("Run = %v, want nil after the context ends", err)
+	}
+	if d := time.Since(start); d > 1500*time.Millisecond {
+		t.Errorf("Run returned %v after start, want soon after the 1s context", d)
+	}
+	if n := s.hitCount("/ok"); n < 3 || n > 5 {
+		t.Errorf("/ok fetched %d times in 1s at a 300ms interval, want 3 to 5", n)
+	}
+	if p := c.Progress()["run"]; p.Ads != 1 {
+		t.Errorf("progress = %+v, want the last cycle's 1 ad", p)
+	}
+}

@@ -85,6 +85,9 @@ type Config struct {
 	// PollInterval is how often an idle worker looks for work while other
 	// workers still hold leases; default 200ms.
 	PollInterval time.Duration
+	// RetryFailedCycle is how soon Run resumes a cycle that failed on the
+	// frontier or the sink; default 30s.
+	RetryFailedCycle time.Duration
 
 	// Resolver and Dial are the network seam (see netguard.go); nil means
 	// the system resolver and a guarded net.Dialer.
@@ -123,6 +126,7 @@ func (c *Config) applyDefaults() {
 	c.MaxBackoff = orDefault(c.MaxBackoff, 2*time.Minute)
 	c.LeaseTTL = orDefault(c.LeaseTTL, 10*time.Minute)
 	c.PollInterval = orDefault(c.PollInterval, 200*time.Millisecond)
+	c.RetryFailedCycle = orDefault(c.RetryFailedCycle, 30*time.Second)
 }
 
 // Crawler crawls the configured sources. Safe for concurrent use; RunOnce
@@ -280,9 +284,13 @@ func (c *Crawler) loop(ctx context.Context, src *source) {
 		} else {
 			log.Info("crawl cycle done")
 		}
-		// Sleep to the start of the next cycle.
-		next := time.Unix(0, (cyc.N+1)*int64(src.interval))
-		if sleep(ctx, next.Sub(c.cfg.Clock.Now())) != nil {
+		// Sleep to the start of the next cycle, or after a failure (Redis
+		// down, sink full) a short while, then resume the same cycle.
+		wait := time.Unix(0, (cyc.N+1)*int64(src.interval)).Sub(c.cfg.Clock.Now())
+		if err != nil {
+			wait = min(wait, c.cfg.RetryFailedCycle)
+		}
+		if sleep(ctx, wait) != nil {
 			return
 		}
 	}
