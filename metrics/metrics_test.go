@@ -160,6 +160,10 @@ recruitscan_classify_dead_letters_total 1
 
 func TestReview(t *testing.T) {
 	m := metrics.New(nil)
+	// Known decisions exist before the first one, so rate() sees it.
+	if n := testutil.CollectAndCount(m, "recruitscan_review_decisions_total", "recruitscan_review_decision_delay_seconds"); n != 8 {
+		t.Errorf("before any decision: %d decision series, want 4 counters + 4 histograms", n)
+	}
 	m.Claimed()
 	m.Claimed()
 	m.LeasesExpired(3)

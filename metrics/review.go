@@ -32,9 +32,12 @@ func newReviewMetrics() reviewMetrics {
 			"Time from an item's enqueue to a reviewer's decision on it, by decision.", decisionBuckets, "decision"),
 	}
 	// Every decision exists from the start, so "no decisions while items
-	// wait" sees zeros rather than nothing.
+	// wait" sees zeros rather than nothing, and the first decisions after
+	// a restart show in rate() (a series that appears already at 1 has
+	// no increase).
 	for _, d := range decisions {
 		r.decisions.WithLabelValues(string(d))
+		r.latency.WithLabelValues(string(d))
 	}
 	return r
 }
