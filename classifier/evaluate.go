@@ -76,12 +76,12 @@ func overlaps(a, b occ) bool { return a.start < b.end && b.start < a.end }
 
 // wordsIn counts the words of a gap between two matches.
 func wordsIn(gap []byte) int {
+	if bytes.IndexByte(gap, '\n') >= 0 {
+		return 1 << 20 // never across a sentence or line break
+	}
 	g := bytes.TrimSpace(gap)
 	if len(g) == 0 {
 		return 0
-	}
-	if bytes.IndexByte(g, '\n') >= 0 {
-		return 1 << 20 // never across a sentence or line break
 	}
 	return bytes.Count(g, []byte{' '}) + 1
 }

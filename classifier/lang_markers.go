@@ -14,7 +14,7 @@ var (
 	arabiziWords = set("inshallah", "yalla", "wallah", "habibi", "shu", "mish", "mafi", "fi", "ana",
 		"enta", "kafeel", "kafala", "tanazul", "iqama", "khadama", "shaghala", "shoghl", "3amal",
 		"ya", "el", "3ala", "3and", "ma3", "bas", "ktir", "kteer", "hay", "shi", "la2", "eh", "wa",
-		"bidoun", "bedoon", "ra7", "ba3d", "kel", "kol", "mafeesh", "3ayzin", "3awzin", "3andna")
+		"bidoun", "bedoon", "ra7", "ba3d", "kel", "kol", "mafeesh", "3ayzin", "3awzin", "3andna", "el", "lel", "w", "bel", "mn", "3la", "sana", "shahr", "rateb", "ratib", "ijaza", "wazifa", "mtlob", "nabi", "tabi", "3indana", "ma3", "sharika", "sharikat", "eqama")
 	nepaliMarkers = set("छ", "छन्", "छैन", "हो", "गर्न", "गर्नु", "हुने", "हुन्छ", "पर्ने", "पर्छ",
 		"तपाईं", "तपाई", "हामी", "लागि", "र", "मा", "भिसा", "कामदार", "पठाउने", "गर्नुहोस्", "सम्पर्क",
 		"रोजगारी", "बिदेश", "विदेश", "हुनेछ", "दिइने", "गरिने")
@@ -45,7 +45,8 @@ func isArabizi(words []string) bool {
 			mixed++
 		}
 	}
-	return mixed >= 2 || (mixed >= 1 && markerCount(words, arabiziWords) >= 2) || markerCount(words, arabiziWords) >= 4
+	markers := markerCount(words, arabiziWords)
+	return (mixed >= 2 && markers >= 1) || mixed >= 4 || (mixed >= 1 && markers >= 3) || markers >= 5
 }
 
 var unitSuffix = set("st", "nd", "rd", "th", "am", "pm", "k", "h", "hr", "hrs", "yrs", "kg", "x", "d", "m", "g", "gb", "mb", "min", "days", "years", "yo")
@@ -54,16 +55,20 @@ func hasArabiziDigit(w string) bool {
 	if unitSuffix[strings.TrimLeft(w, "0123456789")] {
 		return false
 	}
-	letters, digit := 0, false
+	letters, digit, other := 0, false, 0
 	for _, r := range w {
 		switch {
 		case r == '2' || r == '3' || r == '5' || r == '7' || r == '9':
 			digit = true
+		case r >= '0' && r <= '9':
+			other++
 		case unicode.IsLetter(r):
 			letters++
+		case r != '\'':
+			return false // "24/7", "b2b-sales", "x@y2.com"
 		}
 	}
-	return digit && letters >= 2
+	return digit && other == 0 && letters >= 2
 }
 
 func devanagariLang(text string) string {

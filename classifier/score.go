@@ -31,21 +31,24 @@ func scoreOf(active, mitigating []*rules.Rule) (float64, []recruitscan.Indicator
 	for _, r := range active {
 		byInd[r.Indicator] = append(byInd[r.Indicator], r.Weight)
 	}
-	total := 0.0
-	for _, ws := range byInd {
+	perInd := map[recruitscan.Indicator]float64{}
+	for i, ws := range byInd {
 		sort.Sort(sort.Reverse(sort.Float64Slice(ws)))
 		s := ws[0]
 		for _, w := range ws[1:] {
 			s += otherRulesFactor * w
 		}
-		total += min(s, 1.5*ws[0])
+		perInd[i] = min(s, 1.5*ws[0])
+	}
+	global := offset(perInd, mitigating)
+	total := 0.0
+	for _, s := range perInd {
+		total += s
 	}
 	if len(byInd) >= 3 {
 		total *= comboBonus
 	}
-	for _, r := range mitigating {
-		total -= r.Weight
-	}
+	total -= global
 	var inds []recruitscan.Indicator
 	for _, i := range recruitscan.Indicators() {
 		if _, ok := byInd[i]; ok {
@@ -53,6 +56,28 @@ func scoreOf(active, mitigating []*rules.Rule) (float64, []recruitscan.Indicator
 		}
 	}
 	return max(total, 0), inds
+}
+
+// offset lowers the indicators that mitigating rules name, never below
+// zero, and returns the weight of the mitigations that name none (they
+// lower the whole score).
+func offset(perInd map[recruitscan.Indicator]float64, mitigating []*rules.Rule) float64 {
+	global := 0.0
+	for _, r := range mitigating {
+		if len(r.Offsets) == 0 {
+			global += r.Weight
+			continue
+		}
+		left := r.Weight
+		for _, i := range r.Offsets {
+			if s, ok := perInd[i]; ok && left > 0 {
+				d := min(s, left)
+				perInd[i] = s - d
+				left -= d
+			}
+		}
+	}
+	return global
 }
 
 // levelOf maps a score to a level.

@@ -28,9 +28,13 @@ func (p *parser) rule(n *yaml.Node, pk *pack) *Rule {
 		"unless":      func(v *yaml.Node) { r.Unless = p.unless(v, pk) },
 		"when":        func(v *yaml.Node) { r.When = p.when(v) },
 		"examples":    func(v *yaml.Node) { r.Examples = p.examples(v) },
+		"offsets":     func(v *yaml.Node) { r.Offsets = p.offsets(v) },
 	}, "id", "indicator", "description")
 	if len(r.Phrases) == 0 && len(r.Regex) == 0 && r.Near == nil && r.When == nil && len(p.errs) == nerr {
 		p.errorf(n, "rule %s: %v", r.ID, errNoPattern)
+	}
+	if len(r.Offsets) > 0 && r.Indicator != recruitscan.Mitigating && len(p.errs) == nerr {
+		p.errorf(n, "rule %s: offsets is for mitigating rules only", r.ID)
 	}
 	if r.Description == "" && len(p.errs) == nerr {
 		p.errorf(n, "rule %s: empty description", r.ID)
@@ -55,6 +59,16 @@ func (p *parser) indicator(n *yaml.Node) recruitscan.Indicator {
 		p.errorf(n, "unknown indicator %q (see shared/domain/indicators.md)", i)
 	}
 	return i
+}
+
+func (p *parser) offsets(n *yaml.Node) []recruitscan.Indicator {
+	var out []recruitscan.Indicator
+	for _, c := range p.seq(n) {
+		if i := p.indicator(c); i != "" {
+			out = append(out, i)
+		}
+	}
+	return out
 }
 
 func (p *parser) weight(n *yaml.Node) float64 {

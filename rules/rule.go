@@ -31,6 +31,9 @@ type Rule struct {
 	References  []string // sources and rationale
 	Weight      float64
 	Mode        Mode
+	// Offsets names the indicators a mitigating rule lowers ("no fees"
+	// offsets worker_pays_fees, not coercion); empty means the whole score.
+	Offsets []recruitscan.Indicator
 
 	Phrases []string         // as written; matched after normalisation at word boundaries
 	Regex   []*regexp.Regexp // on normalised text; structured things only

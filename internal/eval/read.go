@@ -43,10 +43,20 @@ func ReadJSONL(r io.Reader, name string) ([]Example, error) {
 	return exs, errors.Join(errs...)
 }
 
+// isPositive: pos may list several values separated by "|" ("1|t|true").
+func isPositive(v, pos string) bool {
+	for _, p := range strings.Split(pos, "|") {
+		if strings.EqualFold(strings.TrimSpace(v), p) {
+			return true
+		}
+	}
+	return false
+}
+
 // CSVMap maps example fields to CSV columns. Title and Body may join
 // several columns with "+" ("company_profile+description"). Label names
-// the label column and Positive the value that means risky ("1" for
-// EMSCAD's fraudulent).
+// the label column and Positive the value(s) that mean risky, "|"-separated
+// ("1|t" for EMSCAD's fraudulent, written 1 or t in its two files).
 type CSVMap struct {
 	ID, Title, Body, Lang, Label, Positive string
 }
@@ -152,7 +162,7 @@ func rowExample(row []string, col map[string]int, m CSVMap, name string, rec int
 		ex.ID = fmt.Sprintf("%s#%d", name, rec)
 	}
 	if m.Label != "" {
-		if get(m.Label) == m.Positive {
+		if isPositive(get(m.Label), m.Positive) {
 			ex.Label = "risky"
 		} else {
 			ex.Label = "benign"
