@@ -161,22 +161,30 @@ func (x *extractor) fields(ad *recruitscan.Ad, root *goquery.Selection) {
 // contactText is the text of the contact elements plus the targets of
 // their tel:, mailto: and messenger links (buttons often say only "Apply").
 func contactText(sel *goquery.Selection) string {
-	parts := []string{plainText(sel)}
+	text := plainText(sel)
+	parts := []string{text}
 	sel.Find("a[href]").AddSelection(sel.Filter("a[href]")).Each(func(_ int, a *goquery.Selection) {
-		href, _ := a.Attr("href")
-		for _, p := range []string{"tel:", "mailto:", "https://wa.me/", "https://t.me/", "whatsapp:"} {
-			if strings.HasPrefix(strings.ToLower(href), p) {
-				v := strings.TrimPrefix(href, href[:len(p)])
-				if p == "https://wa.me/" || p == "https://t.me/" {
-					v = href
-				}
-				if !strings.Contains(parts[0], v) {
-					parts = append(parts, v)
-				}
-			}
+		if v := contactTarget(attrOr(a, "href", "")); v != "" && !strings.Contains(text, v) {
+			parts = append(parts, v)
 		}
 	})
 	return tidy(strings.Join(parts, "\n"))
+}
+
+// contactTarget is what a contact link points at: the number or address
+// of a tel:, mailto: or whatsapp: link, or a wa.me / t.me link as is.
+func contactTarget(href string) string {
+	lower := strings.ToLower(strings.TrimSpace(href))
+	for _, scheme := range []string{"tel:", "mailto:", "whatsapp:"} {
+		if strings.HasPrefix(lower, scheme) {
+			v, _, _ := strings.Cut(strings.TrimSpace(href)[len(scheme):], "?")
+			return v
+		}
+	}
+	if strings.HasPrefix(lower, "https://wa.me/") || strings.HasPrefix(lower, "https://t.me/") {
+		return strings.TrimSpace(href)
+	}
+	return ""
 }
 
 func (x *extractor) newAd(p *page, canonicalURL string) recruitscan.Ad {

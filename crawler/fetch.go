@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"slices"
 	"strings"
@@ -34,7 +35,6 @@ type hop struct {
 	header      http.Header
 	contentType string
 	body        []byte
-	final       *url.URL
 }
 
 const hopKey = "recruitscan.hop"
@@ -58,25 +58,39 @@ func newFetcher(ctx context.Context, cfg *Config, src *source) *fetcher {
 	c := colly.NewCollector()
 	c.UserAgent = src.userAgent
 	c.IgnoreRobotsTxt = src.IgnoreRobots
+	// Colly reads COLLY_* environment variables in NewCollector; reset
+	// what they could turn on so that a stray variable cannot enable a
+	// disk cache or change the limits.
+	c.CacheDir, c.DetectCharset, c.TraceHTTP, c.CheckHead = "", false, false, false
+	c.MaxDepth, c.MaxRequests, c.AllowedDomains, c.DisallowedDomains = 0, 0, nil, nil
 	c.AllowURLRevisit = true // the frontier decides what is visited
 	c.MaxBodySize = 0        // capped in capTransport, with an error instead of silent truncation
 	c.ParseHTTPErrorResponse = true
 	c.Context = ctx
+	jar, _ := cookiejar.New(nil) // per source and run; New never fails without options
 	client := &http.Client{
-		Transport: rt,
-		Timeout:   cfg.FetchTimeout,
-		CheckRedirect: func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse // followed by fetch, hop by hop
-		},
+		Jar:           jar,
+		Transport:     rt,
+		Timeout:       cfg.FetchTimeout,
+		CheckRedirect: checkRedirect,
 	}
 	c.SetClient(client)
 	c.OnResponseHeaders(onHeaders)
 	c.OnResponse(func(r *colly.Response) {
 		h := r.Ctx.GetAny(hopKey).(*hop)
 		h.body = r.Body
-		h.final = r.Request.URL
 	})
 	return &fetcher{cfg: cfg, src: src, c: c, client: client, gates: newGates(src.delay, src.parallel), header: src.header}
+}
+
+// checkRedirect leaves page redirects to fetch, which follows them hop by
+// hop with its checks; Colly's robots.txt request may follow a few (many
+// sites redirect it to https or www), every hop still through the guard.
+func checkRedirect(req *http.Request, via []*http.Request) error {
+	if via[0].URL.Path == "/robots.txt" && len(via) < 5 {
+		return nil
+	}
+	return http.ErrUseLastResponse
 }
 
 // onHeaders records the exchange, refuses bodies that are not documents,
@@ -133,7 +147,7 @@ func (f *fetcher) fetch(ctx context.Context, t Task, cond *PageMeta) (*page, err
 	if err != nil {
 		return p, fmt.Errorf("fetch %s: %w: %v", t.URL, ErrBadURL, err)
 	}
-	attempt := 1
+	attempt, selfRetried := 1, false
 	for {
 		if err := f.src.allowed(cur); err != nil {
 			return p, fmt.Errorf("fetch %s: %w", cur, err)
@@ -146,10 +160,14 @@ func (f *fetcher) fetch(ctx context.Context, t Task, cond *PageMeta) (*page, err
 		p.FinalURL, p.Status, p.Header, p.ContentType, p.Body = cur, h.status, h.header, h.contentType, h.body
 		switch s := h.status; {
 		case isRedirect(s):
-			next, err := f.nextHop(p, cur, h)
+			// A page that sets a cookie and redirects to itself (a session
+			// check) is allowed once; any other return is a loop.
+			selfOK := !selfRetried && len(h.header.Values("Set-Cookie")) > 0
+			next, self, err := f.nextHop(p, cur, h, selfOK)
 			if err != nil {
 				return p, err
 			}
+			selfRetried = selfRetried || self
 			p.Redirects = append(p.Redirects, cur.String())
 			cur, cond = next, nil
 		case s == http.StatusTooManyRequests || s == http.StatusServiceUnavailable:
@@ -182,23 +200,27 @@ func isRedirect(s int) bool {
 	return false
 }
 
-// nextHop resolves a redirect's Location and refuses loops and long chains.
-func (f *fetcher) nextHop(p *page, cur *url.URL, h *hop) (*url.URL, error) {
+// nextHop resolves a redirect's Location and refuses loops and long
+// chains; self reports a redirect back to the current URL, allowed only
+// with selfOK.
+func (f *fetcher) nextHop(p *page, cur *url.URL, h *hop, selfOK bool) (next *url.URL, self bool, err error) {
 	loc := h.header.Get("Location")
 	if loc == "" {
-		return nil, fmt.Errorf("fetch %s: %w %d without Location", cur, ErrStatus, h.status)
+		return nil, false, fmt.Errorf("fetch %s: %w %d without Location", cur, ErrStatus, h.status)
 	}
 	s := resolveRef(cur, loc)
 	if s == "" {
-		return nil, fmt.Errorf("fetch %s: %w: redirect to %q", cur, ErrBadURL, loc)
+		return nil, false, fmt.Errorf("fetch %s: %w: redirect to %q", cur, ErrBadURL, loc)
 	}
 	if len(p.Redirects) >= f.cfg.MaxRedirects {
-		return nil, fmt.Errorf("fetch %s: %w (%d)", p.RequestURL, ErrTooManyRedirects, f.cfg.MaxRedirects)
+		return nil, false, fmt.Errorf("fetch %s: %w (%d)", p.RequestURL, ErrTooManyRedirects, f.cfg.MaxRedirects)
 	}
-	if s == p.RequestURL || slices.Contains(p.Redirects, s) || s == mustCanon(cur) {
-		return nil, fmt.Errorf("fetch %s: %w via %s", p.RequestURL, ErrRedirectLoop, s)
+	self = s == mustCanon(cur)
+	if (self && !selfOK) || (!self && (s == p.RequestURL || slices.Contains(p.Redirects, s))) {
+		return nil, false, fmt.Errorf("fetch %s: %w via %s", p.RequestURL, ErrRedirectLoop, s)
 	}
-	return url.Parse(s)
+	next, err = url.Parse(s)
+	return next, self, err
 }
 
 func mustCanon(u *url.URL) string {

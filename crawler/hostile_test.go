@@ -279,6 +279,47 @@ func TestHostileRobotsDisallow(t *testing.T) {
 	}
 }
 
+func TestSessionCookieRedirect(t *testing.T) {
+	var cookieSeen atomic.Bool
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/ok":
+			fmt.Fprint(w, okPage.body)
+		case "/gate":
+			if _, err := r.Cookie("sess"); err == nil {
+				cookieSeen.Store(true)
+				fmt.Fprint(w, `<h1>Behind the session check</h1>`)
+				return
+			}
+			http.SetCookie(w, &http.Cookie{Name: "sess", Value: "1", Path: "/"})
+			http.Redirect(w, r, "/gate", http.StatusFound)
+		case "/nocookie":
+			http.Redirect(w, r, "/nocookie", http.StatusFound) // a plain loop
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(s.Close)
+	st, sink := hostile(t, s, nil, "/gate", "/nocookie")
+	if !cookieSeen.Load() || len(sink.ads) != 2 {
+		t.Errorf("session redirect not followed with its cookie: %d ads", len(sink.ads))
+	}
+	wantKind(t, st, "redirect", 1)
+}
+
+func TestRobotsRedirected(t *testing.T) {
+	s := newSite(t, map[string]resp{
+		"/robots.txt":      {status: 301, header: map[string]string{"Location": "/site-robots.txt"}},
+		"/site-robots.txt": {header: map[string]string{"Content-Type": "text/plain"}, body: "User-agent: *\nDisallow: /private\n"},
+		"/private/job":     {body: `<h1>Secret</h1>`},
+		"/ok":              okPage,
+	})
+	st, _ := hostile(t, s.Server, nil, "/private/job")
+	if st.RobotsDenied != 1 || s.hitCount("/private/job") != 0 || st.Errors != 0 {
+		t.Errorf("stats %+v, private hits %d: want the redirected robots.txt honoured", st, s.hitCount("/private/job"))
+	}
+}
+
 func TestHostileNotDocument(t *testing.T) {
 	s := newSite(t, map[string]resp{
 		"/photo.png": {header: map[string]string{"Content-Type": "image/png"}, body: "\x89PNG\r\n\x1a\n...."},

@@ -23,12 +23,13 @@ func newTransport(g *guard, cfg *Config, parallel int) *http.Transport {
 			defer cancel()
 			return g.DialContext(ctx, network, addr)
 		},
-		TLSHandshakeTimeout:   cfg.ConnectTimeout,
-		ResponseHeaderTimeout: cfg.HeaderTimeout,
-		MaxIdleConns:          4 * max(parallel, 1),
-		MaxIdleConnsPerHost:   max(parallel, 1),
-		IdleConnTimeout:       30 * time.Second,
-		ForceAttemptHTTP2:     true,
+		TLSHandshakeTimeout:    cfg.ConnectTimeout,
+		ResponseHeaderTimeout:  cfg.HeaderTimeout,
+		MaxResponseHeaderBytes: 64 << 10,
+		MaxIdleConns:           4 * max(parallel, 1),
+		MaxIdleConnsPerHost:    max(parallel, 1),
+		IdleConnTimeout:        30 * time.Second,
+		ForceAttemptHTTP2:      true,
 	}
 }
 
