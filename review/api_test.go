@@ -159,6 +159,22 @@ func TestPrecisionPerRuleAndLanguage(t *testing.T) {
 	if _, ok := by["en.free_visa/"]; ok {
 		t.Error("a needs-second-look decision counted toward precision")
 	}
+	// The XSS ad (with a shadow rule) is decided now: the shadow rule gets
+	// its own row, marked shadow.
+	e.api(t, lead, "POST", "/api/v1/items/"+idXSS+"/decision", map[string]string{"decision": "confirm"}, http.StatusOK, nil)
+	e.api(t, lead, "GET", "/api/v1/stats/rules", nil, http.StatusOK, &got)
+	found := false
+	for _, r := range got.Rules {
+		if r.Rule == "en.shadow_apply_now" {
+			found = true
+			if !r.Shadow || r.Decided != 1 || r.Confirmed != 1 {
+				t.Errorf("shadow rule stats %+v, want shadow 1/1", r)
+			}
+		}
+	}
+	if !found {
+		t.Error("no stats for the shadow rule")
+	}
 }
 
 func TestTokensLifecycle(t *testing.T) {
@@ -403,5 +419,39 @@ func TestSearch(t *testing.T) {
 	}
 	if r := s.do("GET", "/search?q="+url.QueryEscape("http://nowhere.test/"), nil, ""); r.code != http.StatusNotFound {
 		t.Errorf("unknown URL: %d, want 404", r.code)
+	}
+}
+
+// TestInMemorySessionsAndTokens: with no Redis for review (one process),
+// sessions, expiry and admin-made tokens work from memory.
+func TestInMemorySessionsAndTokens(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.Redis = nil })
+	s := e.login("admin1")
+	r := s.doCSRF("POST", "/api/v1/tokens", map[string]string{"name": "mem", "role": "reviewer"})
+	var created struct{ Secret string }
+	mustJSON(t, r.body, &created)
+	if r := e.anon().do("GET", "/api/v1/me", nil, created.Secret); r.code != http.StatusOK {
+		t.Errorf("in-memory token: %d", r.code)
+	}
+	e.clk.Advance(time.Hour)
+	if r := s.do("GET", "/api/v1/me", nil, ""); r.code != http.StatusUnauthorized {
+		t.Errorf("expired in-memory session: %d, want 401", r.code)
+	}
+}
+
+func TestLoginsAudited(t *testing.T) {
+	e := newEnv(t)
+	e.login("rev1")
+	s := e.anon()
+	m := loginCSRF.FindStringSubmatch(s.do("GET", "/login", nil, "").body)
+	s.do("POST", "/login", url.Values{"username": {"rev2"}, "password": {"nope"}, "csrf": {m[1]}}, "")
+	var audit bytes.Buffer
+	if err := e.st.ExportAudit(t.Context(), &audit, t0.Add(-time.Hour), t0.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"actor":"rev1","action":"login"`, `"actor":"rev2","action":"login_failed"`} {
+		if !strings.Contains(audit.String(), want) {
+			t.Errorf("audit lacks %s:\n%s", want, audit.String())
+		}
 	}
 }

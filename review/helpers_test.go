@@ -159,12 +159,18 @@ func fixtures(t testing.TB, foreign string) []fixture {
 		{ur, verdict(ur, "ur", recruitscan.LevelMedium, 5,
 			span(t, ur.Body, "body", "ویزا فیس امیدوار ادا کرے گا", "ur.visa_fee", recruitscan.WorkerPaysFees),
 		)},
-		{xss, verdict(xss, "en", recruitscan.LevelMedium, 4,
+		{xss, withShadow(verdict(xss, "en", recruitscan.LevelMedium, 4,
 			span(t, xss.Title, "title", "free visa", "en.free_visa", recruitscan.VisaTrading),
 			span(t, xss.Body, "body", `<iframe src="`+foreign+`/frame">`, "en.test_markup", recruitscan.JobScam),
 			span(t, xss.Body, "body", "pay the visa fee", "en.pay_fee", recruitscan.WorkerPaysFees),
-		)},
+		), span(t, xss.Body, "body", "Apply now", "en.shadow_apply_now", recruitscan.UrgencyPressure))},
 	}
+}
+
+// withShadow adds a shadow-mode rule's would-be hit to v.
+func withShadow(v recruitscan.Verdict, h recruitscan.Hit) recruitscan.Verdict {
+	v.Shadow = append(v.Shadow, h)
+	return v
 }
 
 func verdict(ad recruitscan.Ad, lang string, lvl recruitscan.Level, score float64, hits ...recruitscan.Hit) recruitscan.Verdict {
