@@ -287,12 +287,12 @@ func TestRecrawl(t *testing.T) {
 // TestFetchEndsWithinLease: retries and waits stop before the task's lease
 // would let another worker take it.
 func TestFetchEndsWithinLease(t *testing.T) {
-	s := newSite(t, map[string]resp{
-		"/busy": {status: 503, header: map[string]string{"Retry-After": "1"}},
-		"/ok":   okPage,
-	})
+	busy := newSite(t, map[string]resp{"/busy": {status: 503, header: map[string]string{"Retry-After": "1"}}})
+	// Another host: Retry-After holds back the whole busy host.
+	ok := newSite(t, map[string]resp{"/ok": okPage})
 	cfg, _ := testConfig(t, &memSink{}, recruitscan.Source{ID: "l", Type: recruitscan.SourceHTML,
-		URLs: []string{s.URL + "/busy", s.URL + "/ok"}, AllowPrivate: true, Parallel: 2})
+		URLs: []string{busy.URL + "/busy", ok.URL + "/ok"}, AllowPrivate: true, Parallel: 2,
+		Domains: []string{"127.0.0.1"}})
 	cfg.LeaseTTL, cfg.FetchTimeout, cfg.MaxRetries, cfg.MaxBackoff = 2*time.Second, time.Second, 100, time.Second
 	start := time.Now()
 	st := crawlOnce(t, cfg).Sources["l"]

@@ -150,14 +150,19 @@ func (r *run) queue(n int) {
 // process fetches one task and hands on what it yields. Fetch and parse
 // failures are counted and end the task; the returned error is for
 // failures of the sink or frontier, after which the task is retried.
+//
+// Detail pages are remembered across cycles: they are asked for
+// conditionally, not handed on again when their content hash is the
+// same, and their ads are marked removed when they answer 404 or 410.
+// Listing pages, feeds and sitemaps are read afresh every cycle (a
+// listing page that disappears says nothing about its ads).
 func (r *run) process(ctx context.Context, t Task) error {
-	fr, obs, id := r.c.cfg.Frontier, r.c.cfg.Observer, r.src.ID
-	meta, known, err := fr.Page(ctx, id, t.URL)
+	meta, known, err := r.remembered(ctx, t)
 	if err != nil {
-		return fmt.Errorf("crawl %s: %w", id, err)
+		return err
 	}
 	var cond *PageMeta
-	if known && t.Kind == KindDetail && !meta.Removed {
+	if known && !meta.Removed {
 		cond = &meta
 	}
 	start := time.Now()
@@ -166,21 +171,25 @@ func (r *run) process(ctx context.Context, t Task) error {
 		return ctx.Err()
 	}
 	if !errors.Is(ferr, ErrRobots) {
-		obs.CrawlRequest(id, p.Status, time.Since(start), len(p.Body)) // status 0: no response
+		r.c.cfg.Observer.CrawlRequest(r.src.ID, p.Status, time.Since(start), len(p.Body)) // status 0: no response
 	}
-	if ferr != nil {
+	switch {
+	case ferr != nil:
 		return r.failed(ctx, t, meta, known, ferr)
-	}
-	if p.NotModified {
+	case p.NotModified:
 		r.count(func(s *SourceStats) { s.NotModified++ })
 		return nil
 	}
-	sum := sha256.Sum256(p.Body)
-	hash := hex.EncodeToString(sum[:])
 	r.count(func(s *SourceStats) { s.Pages++ })
-	if known && t.Kind == KindDetail && !meta.Removed && meta.BodySHA256 == hash {
+	m := PageMeta{ETag: p.Header.Get("ETag"), LastModified: p.Header.Get("Last-Modified"),
+		BodySHA256: sha256hex(p.Body), FetchedAt: p.FetchedAt}
+	if known && !meta.Removed && meta.BodySHA256 == m.BodySHA256 {
 		r.count(func(s *SourceStats) { s.Unchanged++ })
-		return nil
+		if meta.ETag == m.ETag && meta.LastModified == m.LastModified {
+			return nil
+		}
+		m.AdIDs = meta.AdIDs
+		return r.remember(ctx, t, m) // new validators for the same content
 	}
 	ex, perr := r.extract(p)
 	if perr != nil {
@@ -189,14 +198,35 @@ func (r *run) process(ctx context.Context, t Task) error {
 	if err := r.push(ctx, ex.links); err != nil {
 		return err
 	}
-	ids, err := r.emit(ctx, ex.ads)
-	if err != nil {
+	if m.AdIDs, err = r.emit(ctx, ex.ads); err != nil {
 		return err
 	}
-	m := PageMeta{ETag: p.Header.Get("ETag"), LastModified: p.Header.Get("Last-Modified"),
-		BodySHA256: hash, FetchedAt: p.FetchedAt, AdIDs: ids}
-	if err := fr.SetPage(ctx, id, t.URL, m); err != nil {
-		return fmt.Errorf("crawl %s: %w", id, err)
+	return r.remember(ctx, t, m)
+}
+
+func sha256hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// remembered returns what the frontier holds of a detail page.
+func (r *run) remembered(ctx context.Context, t Task) (PageMeta, bool, error) {
+	if t.Kind != KindDetail {
+		return PageMeta{}, false, nil
+	}
+	m, ok, err := r.c.cfg.Frontier.Page(ctx, r.src.ID, t.URL)
+	if err != nil {
+		return m, ok, fmt.Errorf("crawl %s: %w", r.src.ID, err)
+	}
+	return m, ok, nil
+}
+
+func (r *run) remember(ctx context.Context, t Task, m PageMeta) error {
+	if t.Kind != KindDetail {
+		return nil
+	}
+	if err := r.c.cfg.Frontier.SetPage(ctx, r.src.ID, t.URL, m); err != nil {
+		return fmt.Errorf("crawl %s: %w", r.src.ID, err)
 	}
 	return nil
 }
