@@ -115,6 +115,29 @@ func exerciseRoutes(t testing.TB, m *metrics.Metrics) {
 	}
 }
 
+// Each collector on its own, as CollectAndLint sees it.
+func TestCollectAndLint(t *testing.T) {
+	m := metrics.New(nil)
+	m.CrawlRequest("s", 200, time.Second, 10)
+	m.Classified(recruitscan.Verdict{Lang: "ar", Hits: []recruitscan.Hit{{Indicator: recruitscan.JobScam}}}, time.Millisecond)
+	collectors := map[string]prometheus.Collector{
+		"metrics": m,
+		"queue": metrics.NewQueueCollector(&fakeQueue{stats: recruitscan.QueueStats{
+			Depth: map[recruitscan.Level]map[string]int{recruitscan.LevelHigh: {"ar": 1}}}}),
+		"stream": metrics.NewStreamCollector(&fakeStream{lag: 1}),
+		"redis":  metrics.NewRedisCollector(func(context.Context) error { return nil }, func() metrics.PoolStats { return metrics.PoolStats{} }),
+	}
+	for name, c := range collectors {
+		problems, err := testutil.CollectAndLint(c)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, p := range problems {
+			t.Errorf("%s: %s: %s", name, p.Metric, p.Text)
+		}
+	}
+}
+
 func TestLint(t *testing.T) {
 	reg := registry(t, world{sources: 2, languages: 3})
 	problems, err := testutil.GatherAndLint(reg)
