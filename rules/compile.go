@@ -40,6 +40,7 @@ type RuleSet struct {
 	patterns []string       // normalised text by pattern id
 	refs     [][]PatternRef // by pattern id
 	order    []int          // composite rules, dependencies first
+	lists    map[string][]string
 	version  string
 }
 
@@ -95,6 +96,10 @@ func compile(packs []*pack, disable []string) (*RuleSet, []error) {
 		source: map[*Rule]*pack{},
 	}
 	c.collectLists(packs)
+	c.rs.lists = map[string][]string{}
+	for name, l := range c.lists {
+		c.rs.lists[name] = l.items
+	}
 	off := c.disabled(packs, disable)
 	for _, pk := range packs {
 		c.checkRefs(pk)
