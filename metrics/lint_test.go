@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -30,9 +31,15 @@ var (
 	crawlStatuses = []int{200, 301, 404, 429, 503, 0}
 	crawlKinds    = []string{"timeout", "dns", "refused", "blocked_address", "too_large", "status", "parse", "robots"}
 	languages     = []string{"ar", "en", "ur", "hi", "bn", "ne", "si", "ta", "tl", "id", "am", "sw", "fr", "ar-Latn"}
-	routes        = []string{"GET /", "GET /login", "POST /login", "POST /logout", "GET /queue", "GET /items/{id}",
-		"GET /api/v1/queue", "POST /api/v1/queue/claim", "GET /api/v1/items/{id}", "POST /api/v1/items/{id}/decision",
-		"POST /api/v1/items/{id}/heartbeat", "GET /api/v1/ads/{id}", "GET /api/v1/export", "GET /api/v1/stats"}
+	routes        = func() []string {
+		// As many as the reviewer UI and API have (40) plus /metrics,
+		// /healthz and /readyz.
+		rs := []string{"GET /metrics", "GET /healthz", "GET /readyz"}
+		for i := range 40 {
+			rs = append(rs, fmt.Sprintf("GET /r%02d/{id}", i))
+		}
+		return rs
+	}()
 )
 
 // registry returns a registry holding every instrument and collector, each
@@ -201,11 +208,42 @@ func TestCardinality(t *testing.T) {
 		}
 		// GatherAndCount counts a histogram as one; count its series too.
 		series := seriesCount(t, reg)
-		t.Logf("%d sources × %d languages: %d metrics, %d series", w.sources, w.languages, n, series)
+		t.Logf("%d sources × %d languages, %d routes: %d metrics, %d series; largest: %s",
+			w.sources, w.languages, len(routes), n, series, largest(t, reg, 5))
 		if w.sources == 20 && series > 5000 {
 			t.Errorf("20 sources × 14 languages: %d series, want under 5000", series)
 		}
 	}
+}
+
+// largest names the n metric families with the most series.
+func largest(t testing.TB, reg *prometheus.Registry, n int) string {
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	type fam struct {
+		name   string
+		series int
+	}
+	var fams []fam
+	for _, mf := range mfs {
+		c := 0
+		for _, m := range mf.Metric {
+			if h := m.GetHistogram(); h != nil {
+				c += len(h.Bucket) + 3
+				continue
+			}
+			c++
+		}
+		fams = append(fams, fam{mf.GetName(), c})
+	}
+	sort.Slice(fams, func(i, j int) bool { return fams[i].series > fams[j].series })
+	var parts []string
+	for _, f := range fams[:min(n, len(fams))] {
+		parts = append(parts, fmt.Sprintf("%s %d", f.name, f.series))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // seriesCount counts exposition lines as Prometheus stores them: one per

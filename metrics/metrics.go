@@ -14,7 +14,8 @@ var (
 	classifyBuckets = []float64{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1}
 	// decisionBuckets run from a minute to a week: enqueue to decision.
 	decisionBuckets = []float64{60, 300, 900, 1800, 3600, 7200, 14400, 28800, 86400, 172800, 604800}
-	httpBuckets     = []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}
+	// httpBuckets are few: the reviewer UI has ~40 routes, each a histogram.
+	httpBuckets = []float64{0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5, 10}
 )
 
 // Metrics is the set of instruments the program records into. Build it
