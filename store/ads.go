@@ -330,8 +330,8 @@ func (s *Store) Ad(ctx context.Context, id string) (StoredAd, error) {
 	}
 	pipe := s.c.Pipeline()
 	h := pipe.HGetAll(ctx, s.k.ad(id))
-	vers := pipe.LRange(ctx, s.k.adVers(id), 0, -1)
-	if _, err := pipe.Exec(ctx); err != nil {
+	d := pipe.Get(ctx, s.k.adData(id))
+	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
 		return StoredAd{}, wrap(op+" "+id, err)
 	}
 	m := h.Val()
@@ -343,14 +343,13 @@ func (s *Store) Ad(ctx context.Context, id string) (StoredAd, error) {
 		FirstSeen: fromMS(int64(atoi(m["first"]))),
 		LastSeen:  fromMS(int64(atoi(m["last"]))),
 		RemovedAt: fromMS(int64(atoi(m["removed"]))),
-		Versions:  vers.Val(),
+		Versions:  strings.Fields(m["vers"]),
 	}
-	if err := unjson(m["ad"], &sa.Ad); err != nil {
-		return sa, fmt.Errorf("%s %s: ad: %w", op, id, err)
+	var b storedBlob
+	if err := unjson(d.Val(), &b); err != nil {
+		return sa, fmt.Errorf("%s %s: %w", op, id, err)
 	}
-	if err := unjson(m["v"], &sa.Verdict); err != nil {
-		return sa, fmt.Errorf("%s %s: verdict: %w", op, id, err)
-	}
+	sa.Ad, sa.Verdict = b.Ad, b.Verdict
 	return sa, nil
 }
 
@@ -385,7 +384,8 @@ func (s *Store) RawBody(ctx context.Context, id string) ([]byte, error) {
 
 // AdByURL returns the ad last stored with this URL.
 func (s *Store) AdByURL(ctx context.Context, url string) (StoredAd, error) {
-	id, err := s.c.Get(ctx, s.k.url(url)).Result()
+	key, field := s.k.url(url)
+	id, err := s.c.HGet(ctx, key, field).Result()
 	if errors.Is(err, redis.Nil) {
 		return StoredAd{}, fmt.Errorf("ad by url %q: %w", url, recruitscan.ErrNotFound)
 	}

@@ -1,10 +1,15 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -36,11 +41,15 @@ func (s *Store) Audit(ctx context.Context, itemID string, n int) ([]recruitscan.
 	if n <= 0 {
 		n = 100
 	}
-	ids, err := s.c.LRange(ctx, s.k.auditOf(itemID), int64(-n), -1).Result()
-	if err != nil {
+	pipe := s.c.Pipeline()
+	aud := pipe.HGet(ctx, s.k.item(itemID), "aud")
+	other := pipe.LRange(ctx, s.k.auditOf(itemID), 0, -1)
+	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
 		return nil, wrap(op+" "+itemID, err)
 	}
-	return s.auditByID(ctx, op, ids)
+	ids := append(strings.Fields(aud.Val()), other.Val()...)
+	slices.SortFunc(ids, compareStreamIDs)
+	return s.auditByID(ctx, op, ids[max(len(ids)-n, 0):])
 }
 
 // Decisions returns the decisions made in [from, to), oldest first.
@@ -74,6 +83,14 @@ func (s *Store) auditByID(ctx context.Context, op string, ids []string) ([]recru
 		}
 	}
 	return out, nil
+}
+
+// compareStreamIDs orders stream ids ("ms-seq") numerically.
+func compareStreamIDs(a, b string) int {
+	am, as, _ := strings.Cut(a, "-")
+	bm, bs, _ := strings.Cut(b, "-")
+	n := func(s string) uint64 { v, _ := strconv.ParseUint(s, 10, 64); return v }
+	return cmp.Or(cmp.Compare(n(am), n(bm)), cmp.Compare(n(as), n(bs)))
 }
 
 func parseAudit(m redis.XMessage) recruitscan.AuditEntry {

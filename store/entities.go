@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -49,7 +50,7 @@ func (s *Store) entityCall(adID string, ents []recruitscan.Entity) (scriptCall, 
 	if len(seen) == 0 {
 		return scriptCall{}, false
 	}
-	return scriptCall{script: indexEntitiesScript, keys: []string{s.k.entitiesOf(adID)}, args: args}, true
+	return scriptCall{script: indexEntitiesScript, keys: []string{s.k.topEntities()}, args: args}, true
 }
 
 // AdsWithEntity returns up to n ids (sorted) of ads carrying the entity.
@@ -79,8 +80,8 @@ func (s *Store) AdsWithEntity(ctx context.Context, kind recruitscan.EntityKind, 
 // maxLinkScan bounds how many ads per entity LinkedAds reads.
 const maxLinkScan = 1000
 
-// LinkedAds returns up to n other ads sharing an entity with adID, those
-// sharing the most first.
+// LinkedAds returns up to n other ads sharing an entity of adID's latest
+// verdict, those sharing the most first.
 func (s *Store) LinkedAds(ctx context.Context, adID string, n int) ([]string, error) {
 	op := "linked ads"
 	if err := validID(op, adID); err != nil {
@@ -89,14 +90,17 @@ func (s *Store) LinkedAds(ctx context.Context, adID string, n int) ([]string, er
 	if n <= 0 {
 		n = 100
 	}
-	ents, err := s.c.SMembers(ctx, s.k.entitiesOf(adID)).Result()
-	if err != nil || len(ents) == 0 {
-		return nil, wrap(op, err)
+	sa, err := s.Ad(ctx, adID)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	if len(sa.Verdict.Entities) == 0 {
+		return nil, nil
 	}
 	pipe := s.c.Pipeline()
-	cmds := make([]*redis.StringSliceCmd, len(ents))
-	for i, e := range ents {
-		cmds[i] = pipe.SRandMemberN(ctx, s.k.entityAds(e), maxLinkScan)
+	cmds := make([]*redis.StringSliceCmd, len(sa.Verdict.Entities))
+	for i, e := range sa.Verdict.Entities {
+		cmds[i] = pipe.SRandMemberN(ctx, s.k.entityAds(entityKey(e.Kind, e.Value)), maxLinkScan)
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
 		return nil, wrap(op, err)

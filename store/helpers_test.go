@@ -72,6 +72,7 @@ func TestMain(m *testing.M) {
 		emb.Close()
 	}
 	stopCluster()
+	stopBench()
 	os.Exit(code)
 }
 

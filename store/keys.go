@@ -14,16 +14,22 @@ import (
 //
 //	{P s}:…        the ad stream, its dead-letter stream and failure counts.
 //	               Every stream script touches only these keys.
-//	{P ad:ID}…     one ad: its hash, version list and compressed raw body.
+//	{P ad:ID}…     one ad: its hash (content hash, versions, times), its
+//	               data (ad and verdict, compressed) and its compressed raw
+//	               body. The data is a key of its own so that the hash keeps
+//	               Redis' compact listpack encoding (values up to 64 bytes).
 //	               Per-ad tags spread ads (the bulk of the data) over all
 //	               Cluster masters.
 //	{P q}:…        the whole review queue: item hashes, the ordered pending
 //	               sets (all and per language), the open set, leases,
 //	               snoozes, decided items, depth counters and the audit
 //	               stream with its indexes.
-//	{P e}:…        the entity index: ads per entity, entities per ad and the
-//	               ranking of entities by ad count.
-//	P url:SHA      AdByURL's index; one key per URL, touched alone.
+//	{P e}:…        the entity index: ads per entity and the ranking of
+//	               entities by ad count (an ad's own entities are in its
+//	               verdict).
+//	P url:B        AdByURL's index: 4,096 bucket hashes, URL hash → ad id
+//	               (small hashes stay listpack-encoded: ~60 bytes a URL
+//	               instead of ~150 for a key each); touched alone.
 //
 // Why the queue is one slot: claim-next must atomically pick the best item
 // across every pending item and lease it, and every queue change must append
@@ -55,13 +61,14 @@ func (k keys) failCounts() string { return k.streamTag() + ":fails" }
 // Per-ad slot.
 func (k keys) adTag(id string) string  { return "{" + k.p + "ad:" + id + "}" }
 func (k keys) ad(id string) string     { return k.adTag(id) }
-func (k keys) adVers(id string) string { return k.adTag(id) + ":vers" }
+func (k keys) adData(id string) string { return k.adTag(id) + ":d" }
 func (k keys) adRaw(id string) string  { return k.adTag(id) + ":raw" }
 
-// URL index (single key).
-func (k keys) url(u string) string {
+// URL index: the bucket key and the field for u.
+func (k keys) url(u string) (key, field string) {
 	h := sha256.Sum256([]byte(u))
-	return k.p + "url:" + hex.EncodeToString(h[:16])
+	x := hex.EncodeToString(h[:16])
+	return k.p + "url:" + x[:3], x[3:]
 }
 
 // Queue slot. queue() is the prefix Lua scripts extend; the functions
@@ -77,14 +84,13 @@ func (k keys) decided() string             { return k.queue() + "decided" }
 func (k keys) byAge() string               { return k.queue() + "byage" }
 func (k keys) depth() string               { return k.queue() + "depth" }
 func (k keys) audit() string               { return k.queue() + "audit" }
-func (k keys) auditOf(id string) string    { return k.queue() + "audit:" + id }
+func (k keys) auditOf(id string) string    { return k.queue() + "audit:" + id } // only for entries about ids without an item
 func (k keys) decisions() string           { return k.queue() + "decisions" }
 
 // Entity slot.
-func (k keys) entities() string              { return "{" + k.p + "e}:" }
-func (k keys) entityAds(ev string) string    { return k.entities() + "ads:" + ev }
-func (k keys) entitiesOf(adID string) string { return k.entities() + "of:" + adID }
-func (k keys) topEntities() string           { return k.entities() + "top" }
+func (k keys) entities() string           { return "{" + k.p + "e}:" }
+func (k keys) entityAds(ev string) string { return k.entities() + "ads:" + ev }
+func (k keys) topEntities() string        { return k.entities() + "top" }
 
 // luaQueueKeys is the Lua twin of the queue-slot functions above, for
 // scripts that find item ids at run time. Q is the queue prefix
@@ -110,6 +116,5 @@ local function k_decisions() return Q .. 'decisions' end
 const luaEntityKeys = `
 local E = ARGV[1]
 local function k_entity_ads(ev) return E .. 'ads:' .. ev end
-local function k_entities_of(id) return E .. 'of:' .. id end
 local function k_top() return E .. 'top' end
 `

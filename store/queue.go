@@ -151,7 +151,7 @@ func (s *Store) retain(ctx context.Context, id string, d recruitscan.Decision) {
 		}
 		arg = strconv.FormatInt(s.cfg.RetainDismissed.Milliseconds(), 10)
 	}
-	k := []string{s.k.ad(id), s.k.adVers(id), s.k.adRaw(id)}
+	k := []string{s.k.ad(id), s.k.adData(id), s.k.adRaw(id)}
 	_ = retainScript.Run(ctx, s.c, k, arg).Err() // best effort, documented on Decide
 }
 

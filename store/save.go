@@ -7,7 +7,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -34,8 +33,8 @@ func (s *Store) SaveResult(ctx context.Context, msgID string, ad recruitscan.Ad,
 	return out[0], err
 }
 
-// SaveResults is SaveResult for a batch, pipelined: four round trips
-// whatever the batch size (store, index, enqueue, acknowledge). On error
+// SaveResults is SaveResult for a batch, pipelined: three round trips
+// whatever the batch size (store and index entities, enqueue, acknowledge). On error
 // nothing after the failed stage is acknowledged, so the stream redelivers
 // those entries and the idempotent stages repeat harmlessly.
 func (s *Store) SaveResults(ctx context.Context, rs []Result) ([]SaveOutcome, error) {
@@ -51,21 +50,32 @@ func (s *Store) SaveResults(ctx context.Context, rs []Result) ([]SaveOutcome, er
 		}
 		calls = append(calls, c)
 	}
+	for _, r := range rs {
+		if c, ok := s.entityCall(r.Ad.ID, r.Verdict.Entities); ok {
+			calls = append(calls, c)
+		}
+	}
 	res, err := s.runScripts(ctx, calls)
 	if err != nil {
 		return nil, wrap(op, err)
 	}
 	out := make([]SaveOutcome, len(rs))
-	for i, c := range res {
+	for i, c := range res[:len(rs)] {
 		v, _ := c.Slice()
 		kind, _ := v[0].(string)
 		ver, _ := v[1].(int64)
 		out[i] = SaveOutcome{New: kind == "new", Changed: kind == "changed", Version: int(ver)}
 	}
-	if err := s.indexAndEnqueue(ctx, rs, out); err != nil {
+	if err := s.enqueueAll(ctx, rs, out); err != nil {
 		return out, wrap(op, err)
 	}
 	return out, wrap(op, s.ackAll(ctx, rs))
+}
+
+// storedBlob is the ad hash's d field (compressed JSON).
+type storedBlob struct {
+	Ad      recruitscan.Ad      `json:"ad"`
+	Verdict recruitscan.Verdict `json:"v"`
 }
 
 // hashOf is the verdict's content hash, or the ad's when the verdict has none.
@@ -77,11 +87,7 @@ func hashOf(r Result) string {
 }
 
 func (s *Store) saveAdCall(r Result) (scriptCall, error) {
-	ab, err := json.Marshal(r.Ad)
-	if err != nil {
-		return scriptCall{}, err
-	}
-	vb, err := json.Marshal(r.Verdict)
+	blob, err := json.Marshal(storedBlob{Ad: r.Ad, Verdict: r.Verdict})
 	if err != nil {
 		return scriptCall{}, err
 	}
@@ -96,27 +102,23 @@ func (s *Store) saveAdCall(r Result) (scriptCall, error) {
 	id := r.Ad.ID
 	c := scriptCall{
 		script: saveAdScript,
-		keys:   []string{s.k.ad(id), s.k.adVers(id), s.k.adRaw(id)},
-		args:   []any{hashOf(r), ms(s.now()), pack(ab), pack(vb), raw, r.Ad.URL, ttl},
+		keys:   []string{s.k.ad(id), s.k.adData(id), s.k.adRaw(id)},
+		args:   []any{hashOf(r), ms(s.now()), pack(blob), raw, ttl},
 	}
-	if r.Ad.URL != "" {
-		c.after = func(p redis.Pipeliner) {
-			p.Set(context.Background(), s.k.url(r.Ad.URL), id, time.Duration(ttl)*time.Millisecond)
-		}
+	if r.Ad.URL != "" { // an expired ad's entry stays: AdByURL then says ErrNotFound
+		key, field := s.k.url(r.Ad.URL)
+		c.after = func(p redis.Pipeliner) { p.HSet(context.Background(), key, field, id) }
 	}
 	return c, nil
 }
 
-// indexAndEnqueue runs the entity and review-queue stages of a batch.
-func (s *Store) indexAndEnqueue(ctx context.Context, rs []Result, out []SaveOutcome) error {
+// enqueueAll runs the review-queue stage of a batch.
+func (s *Store) enqueueAll(ctx context.Context, rs []Result, out []SaveOutcome) error {
 	var calls []scriptCall
-	var queued []int
+	var idx []int
 	for i, r := range rs {
-		if c, ok := s.entityCall(r.Ad.ID, r.Verdict.Entities); ok {
-			calls = append(calls, c)
-		}
 		if r.Verdict.Flagged {
-			queued = append(queued, len(calls))
+			idx = append(idx, i)
 			calls = append(calls, s.enqueueCall(r, out[i].Version))
 		}
 	}
@@ -124,12 +126,8 @@ func (s *Store) indexAndEnqueue(ctx context.Context, rs []Result, out []SaveOutc
 	if err != nil {
 		return err
 	}
-	j := 0
-	for i, r := range rs {
-		if r.Verdict.Flagged {
-			out[i].Queued = res[queued[j]].Val() != "same"
-			j++
-		}
+	for j, i := range idx {
+		out[i].Queued = res[j].Val() != "same"
 	}
 	return nil
 }

@@ -15,7 +15,9 @@ import "github.com/redis/go-redis/v9"
 // An item hash has: ad, h (content hash), ver, src, url, title, lang, lvl,
 // sc (score), ind (indicators, comma-separated), st (status), enq (enqueue
 // ms), m (its member in the ordered sets), by, lease, snz (snooze until),
-// dec, decby, decat, note, sl (who asked for a second look).
+// dec, decby, decat, note, sl (who asked for a second look), aud (the
+// item's audit entry ids, space-separated: an index cheaper than a list
+// key per item; entries about ids without an item go to a list).
 //
 // The ordered sets (pending, pending:LANG, open) hold members with score 0
 // so that Redis orders them by the member string: one digit 3-level, 12
@@ -35,7 +37,16 @@ local function member_id(m) return string.sub(m, 30) end
 local function audit(now, actor, action, id, before, after, note)
   local sid = redis.call('XADD', k_audit(), '*', 'at', now, 'actor', actor, 'action', action,
     'item', id, 'before', before, 'after', after, 'note', note)
-  if id ~= '' then redis.call('RPUSH', k_audit_of(id), sid) end
+  if id ~= '' then
+    local k = k_item(id)
+    if redis.call('EXISTS', k) == 1 then
+      local a = redis.call('HGET', k, 'aud')
+      if a then a = a .. ' ' .. sid else a = sid end
+      redis.call('HSET', k, 'aud', a)
+    else
+      redis.call('RPUSH', k_audit_of(id), sid)
+    end
+  end
   return sid
 end
 local function add_pending(m, lang)
@@ -340,45 +351,49 @@ redis.call('HDEL', KEYS[3], ARGV[2])
 return {1, n}
 `)
 
-// saveAdScript stores one ad version: new, same content (last-seen
-// updated, verdict refreshed) or changed (version bumped, hash appended).
+// saveAdScript stores one ad version: new, same content (only last-seen
+// updated: the first capture of a content stays its evidence) or changed (version bumped, hash appended
+// to vers). The ad hash has: h (content hash), ver, vers (content hashes,
+// space-separated, oldest first), first, last, removed, keep. The data key
+// holds the ad and its verdict compressed together (hit texts repeat the
+// body, so one stream compresses better than two).
 // Retention: a kept ad (confirmed or escalated) is persisted; otherwise a
 // positive TTL expires the ad's keys.
-// KEYS[1] ad hash, KEYS[2] version list, KEYS[3] raw body.
-// ARGV: content hash, now, ad blob, verdict blob, raw blob or "", url,
-// ttl ms ("0" = leave TTLs alone).
+// KEYS[1] ad hash, KEYS[2] data, KEYS[3] raw body.
+// ARGV: content hash, now, data blob, raw blob or "", ttl ms ("0" = leave
+// TTLs alone).
 // Returns {new|same|changed, version}.
 var saveAdScript = redis.NewScript(`
 local old = redis.call('HGET', KEYS[1], 'h')
 local out, ver
 if not old then
   out, ver = 'new', 1
-  redis.call('HSET', KEYS[1], 'h', ARGV[1], 'ver', 1, 'first', ARGV[2], 'last', ARGV[2],
-    'ad', ARGV[3], 'v', ARGV[4], 'url', ARGV[6])
-  redis.call('RPUSH', KEYS[2], ARGV[1])
-  if ARGV[5] ~= '' then redis.call('SET', KEYS[3], ARGV[5]) end
+  redis.call('HSET', KEYS[1], 'h', ARGV[1], 'ver', 1, 'vers', ARGV[1], 'first', ARGV[2], 'last', ARGV[2])
+  redis.call('SET', KEYS[2], ARGV[3])
+  if ARGV[4] ~= '' then redis.call('SET', KEYS[3], ARGV[4]) end
 elseif old == ARGV[1] then
   out, ver = 'same', tonumber(redis.call('HGET', KEYS[1], 'ver'))
-  redis.call('HSET', KEYS[1], 'last', ARGV[2], 'v', ARGV[4])
+  redis.call('HSET', KEYS[1], 'last', ARGV[2])
   redis.call('HDEL', KEYS[1], 'removed')
 else
   out, ver = 'changed', redis.call('HINCRBY', KEYS[1], 'ver', 1)
-  redis.call('HSET', KEYS[1], 'h', ARGV[1], 'last', ARGV[2], 'ad', ARGV[3], 'v', ARGV[4], 'url', ARGV[6])
+  local vers = (redis.call('HGET', KEYS[1], 'vers') or '') .. ' ' .. ARGV[1]
+  redis.call('HSET', KEYS[1], 'h', ARGV[1], 'vers', vers, 'last', ARGV[2])
   redis.call('HDEL', KEYS[1], 'removed')
-  redis.call('RPUSH', KEYS[2], ARGV[1])
-  if ARGV[5] ~= '' then redis.call('SET', KEYS[3], ARGV[5]) else redis.call('DEL', KEYS[3]) end
+  redis.call('SET', KEYS[2], ARGV[3])
+  if ARGV[4] ~= '' then redis.call('SET', KEYS[3], ARGV[4]) else redis.call('DEL', KEYS[3]) end
 end
 if redis.call('HGET', KEYS[1], 'keep') == '1' then
   for i = 1, 3 do redis.call('PERSIST', KEYS[i]) end
-elseif ARGV[7] ~= '0' then
-  for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[7]) end
+elseif ARGV[5] ~= '0' then
+  for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[5]) end
 end
 return {out, ver}
 `)
 
 // retainScript applies a decision's retention to an ad's keys: "keep"
 // persists them for good, a positive ms TTL expires them unless kept.
-// KEYS[1] ad hash, KEYS[2] version list, KEYS[3] raw body. ARGV: keep | ttl ms.
+// KEYS[1] ad hash, KEYS[2] data, KEYS[3] raw body. ARGV: keep | ttl ms.
 var retainScript = redis.NewScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 if ARGV[1] == 'keep' then
@@ -399,7 +414,7 @@ return 1
 `)
 
 // indexEntitiesScript links an ad to its entities.
-// KEYS[1] the ad's entity set (routes the script; all keys are under E).
+// KEYS[1] the entity ranking (routes the script; all keys are under E).
 // ARGV: E, ad id, "kind:value"…
 // Returns how many links were new.
 var indexEntitiesScript = redis.NewScript(luaEntityKeys + `
@@ -410,7 +425,6 @@ for i = 3, #ARGV do
     redis.call('ZINCRBY', k_top(), 1, ev)
     n = n + 1
   end
-  redis.call('SADD', k_entities_of(id), ev)
 end
 return n
 `)

@@ -193,6 +193,11 @@ const (
 	blobFlate = 'f'
 )
 
+var flaters = sync.Pool{New: func() any {
+	w, _ := flate.NewWriter(nil, flate.BestSpeed)
+	return w
+}}
+
 // pack compresses b when that pays; small values stay plain.
 func pack(b []byte) []byte {
 	if len(b) < 128 {
@@ -200,9 +205,11 @@ func pack(b []byte) []byte {
 	}
 	var buf bytes.Buffer
 	buf.WriteByte(blobFlate)
-	w, _ := flate.NewWriter(&buf, flate.DefaultCompression)
+	w := flaters.Get().(*flate.Writer) // NewWriter allocates ~1 MB: reuse
+	w.Reset(&buf)
 	w.Write(b)
 	w.Close()
+	flaters.Put(w)
 	if buf.Len() >= len(b)+1 {
 		return append([]byte{blobPlain}, b...)
 	}
