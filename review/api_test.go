@@ -397,7 +397,7 @@ func TestLeadAndOperatorPages(t *testing.T) {
 		t.Errorf("after reassign claimed by %q, want rev2", it.ClaimedBy)
 	}
 	r = s.do("GET", "/operator", nil, "")
-	if !strings.Contains(r.body, "<td>board</td>") || !strings.Contains(r.body, "<td>4</td>") || strings.Contains(r.body, "secret") {
+	if !strings.Contains(r.body, "<td>board</td>") || !strings.Contains(r.body, "<td>9</td><td>4</td><td>2 <span class=\"small\">timeout 2</span>") || strings.Contains(r.body, "secret") {
 		t.Errorf("operator page:\n%s", r.body)
 	}
 }

@@ -357,7 +357,7 @@ func TestSecurityHeaders(t *testing.T) {
 func TestLoginRedirectStaysLocal(t *testing.T) {
 	for in, want := range map[string]string{
 		"/items/x?y=1": "/items/x?y=1", "//evil.test/": "/queue", "https://evil.test/": "/queue",
-		"/\\evil.test": "/queue", "": "/queue", "javascript:alert(1)": "/queue",
+		"/\\evil.test": "/queue", "": "/queue", "javascript:alert(1)": "/queue", "/\t/evil.test": "/queue",
 	} {
 		if got := safeNext(in); got != want {
 			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)

@@ -73,7 +73,7 @@ func newEnv(t *testing.T, mod ...func(*Config)) *env {
 	cfg := Config{Store: st, Redis: c, Prefix: prefix, Clock: clk, SessionTTL: time.Hour,
 		Sources: []recruitscan.Source{{ID: "board", Type: recruitscan.SourceHTML, URLs: []string{"http://127.0.0.1/"}, Headers: map[string]string{"Cookie": "secret"}}},
 		SourceStatus: func(context.Context) ([]SourceStatus, error) {
-			return []SourceStatus{{ID: "board", LastCrawl: t0, Ads: 4}}, nil
+			return []SourceStatus{{ID: "board", LastCrawl: t0, Pages: 9, Ads: 4, Errors: 2, ErrorKinds: map[string]int{"timeout": 2}}}, nil
 		},
 	}
 	for _, u := range []struct {

@@ -55,13 +55,16 @@ type Config struct {
 	SourceStatus func(ctx context.Context) ([]SourceStatus, error)
 }
 
-// SourceStatus is one source's crawl health for the operator view.
+// SourceStatus is one source's crawl health for the operator view (the
+// command fills it from the crawler's per-source progress).
 type SourceStatus struct {
-	ID        string    `json:"id"`
-	LastCrawl time.Time `json:"last_crawl,omitzero"`
-	Errors    int       `json:"errors"`
-	LastError string    `json:"last_error,omitempty"`
-	Ads       int       `json:"ads"`
+	ID         string         `json:"id"`
+	LastCrawl  time.Time      `json:"last_crawl,omitzero"`
+	Pages      int            `json:"pages"`
+	Ads        int            `json:"ads"`
+	Errors     int            `json:"errors"`
+	ErrorKinds map[string]int `json:"error_kinds,omitempty"`
+	LastError  string         `json:"last_error,omitempty"`
 }
 
 // Server serves the reviewer UI and the JSON API.
