@@ -34,6 +34,7 @@ func TestEndToEndPrometheusScrapesDemo(t *testing.T) {
 	logFigures(t, demoURL, api)
 	nanOnly := checkPanels(t, api)
 	checkRuleHealth(t, api)
+	checkNoAlerts(t, api)
 	// A ratio of two rates is NaN when both are 0: the demo crawls and
 	// classifies once, before Prometheus starts, so those rates are 0.
 	for _, w := range nanOnly {

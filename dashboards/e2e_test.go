@@ -44,6 +44,26 @@ func TestPrometheusScrapesLiveMetrics(t *testing.T) {
 	checkRuleHealth(t, api)
 }
 
+// checkNoAlerts fails when any alert is pending or firing: the system
+// under test is healthy, so an alert would be a false alarm.
+func checkNoAlerts(t *testing.T, api *promAPI) {
+	t.Helper()
+	var r struct {
+		Data struct {
+			Alerts []struct {
+				Labels map[string]string `json:"labels"`
+				State  string            `json:"state"`
+			} `json:"alerts"`
+		} `json:"data"`
+	}
+	if err := api.get("/api/v1/alerts", &r); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range r.Data.Alerts {
+		t.Errorf("alert %s is %s on a healthy system: %v", a.Labels["alertname"], a.State, a.Labels)
+	}
+}
+
 // checkRuleHealth fails for every rule that Prometheus could not evaluate
 // against the live series (a vector-matching error, say), which promtool's
 // unit tests with hand-written series would not show.
