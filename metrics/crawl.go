@@ -112,9 +112,10 @@ func (m *Metrics) CrawlFrontier(source string, n int) {
 	m.crawl.frontier.WithLabelValues(m.sources.value(source)).Set(float64(n))
 }
 
-// CrawlSucceeded records that a crawl cycle of source completed at at.
+// CrawlSucceeded records that a crawl cycle of source completed at at. A
+// zero at is ignored: it would read as a success in 1970 and page someone.
 func (m *Metrics) CrawlSucceeded(source string, at time.Time) {
-	if m == nil {
+	if m == nil || at.IsZero() {
 		return
 	}
 	m.crawl.lastSuccess.WithLabelValues(m.sources.value(source)).Set(float64(at.UnixNano()) / 1e9)

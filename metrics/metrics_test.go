@@ -49,6 +49,7 @@ func TestCrawl(t *testing.T) {
 	m.CrawlError("gulf", "timeout")
 	m.CrawlFrontier("gulf", 42)
 	m.CrawlSucceeded("gulf", time.Unix(1700000000, 500e6))
+	m.CrawlSucceeded("gulf", time.Time{}) // ignored
 
 	want := `
 # HELP recruitscan_crawl_requests_total HTTP fetches by source and response status class ("error" when there was no response).
