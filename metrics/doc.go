@@ -20,13 +20,17 @@
 //	reg := prometheus.NewRegistry()
 //	m := metrics.New(reg)
 //	reg.MustRegister(
-//		metrics.NewQueueCollector(st),           // st has QueueStats(ctx)
-//		metrics.NewStreamCollector(streamLag),   // StreamLag(ctx) (lag, deadLetters, err)
+//		metrics.NewQueueCollector(st),  // *store.Store: QueueStats(ctx)
+//		metrics.NewStreamCollector(st), // StreamLag(ctx) (lag, deadLetters, err)
 //		metrics.NewRedisCollector(st.Ping, poolStats),
 //	)
 //	metrics.RegisterBuildInfo(reg, version)
+//	for _, s := range cfg.Sources {
+//		m.CrawlSource(s.ID, s.Interval) // counters at 0, interval for the stale alert
+//	}
 //	m.CrawlRequest("gulf-jobs", 200, 120*time.Millisecond, 5120)
-//	http.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+//	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+//	http.ListenAndServe(addr, m.Middleware(mux)) // route label = mux pattern
 //
 // The metric names and what each means are listed in dashboards/README.md,
 // next to the dashboards and alerts that use them.
