@@ -455,3 +455,23 @@ func TestLoginsAudited(t *testing.T) {
 		}
 	}
 }
+
+func TestLeadClosesEscalatedItem(t *testing.T) {
+	e := newEnv(t)
+	e.seed("")
+	e.api(t, lead, "POST", "/api/v1/items/"+idUrdu+"/decision", map[string]string{"decision": "escalate"}, http.StatusOK, nil)
+	if r := e.login("rev1").do("GET", "/items/"+idUrdu, nil, ""); strings.Contains(r.body, `id="decide"`) {
+		t.Error("a reviewer is offered a decision on an escalated item")
+	}
+	s := e.login("lead1")
+	if r := s.do("GET", "/items/"+idUrdu, nil, ""); !strings.Contains(r.body, `id="decide"`) {
+		t.Fatal("the lead is not offered to close the escalated item")
+	}
+	r := s.do("POST", "/items/"+idUrdu+"/decision", url.Values{"decision": {"confirm"}, "csrf": {s.csrf}}, "")
+	if r.code != http.StatusSeeOther {
+		t.Fatalf("closing: %d\n%s", r.code, r.body)
+	}
+	if it, _ := e.st.Item(t.Context(), idUrdu); it.Decision != recruitscan.DecisionConfirm {
+		t.Errorf("after closing: decision %q, want confirm", it.Decision)
+	}
+}

@@ -112,6 +112,8 @@ func (s *Server) itemPage(w http.ResponseWriter, r *http.Request, p *principal) 
 		d.CanDecide = d.Mine || p.can(lead)
 		d.LeaseSeconds = max(0, int64(it.LeaseUntil.Sub(s.cfg.Clock.Now())/time.Second))
 		d.HeartbeatSeconds = min(60, max(5, d.LeaseSeconds/4))
+	} else if it != nil && it.Decision == recruitscan.DecisionEscalate {
+		d.CanDecide = p.can(lead) // a lead closes an escalated item
 	}
 	if p.can(lead) {
 		for n, u := range s.users {
