@@ -50,14 +50,18 @@ func (c *crawlMetrics) collectors() []prometheus.Collector {
 // CrawlSource announces a configured source and its crawl interval, so that
 // its counters start at zero (rates work from the first scrape) and the
 // stale-source alert knows how long N intervals are. Call it once per
-// source at start; calling it again updates the interval.
+// source at start; calling it again updates the interval. A non-positive
+// interval is not exported (the alert then assumes 1h) rather than make
+// every source stale at once.
 func (m *Metrics) CrawlSource(source string, interval time.Duration) {
 	if m == nil {
 		return
 	}
 	s := m.sources.value(source)
 	c := &m.crawl
-	c.interval.WithLabelValues(s).Set(interval.Seconds())
+	if interval > 0 {
+		c.interval.WithLabelValues(s).Set(interval.Seconds())
+	}
 	c.requests.WithLabelValues(s, "2xx")
 	c.bytes.WithLabelValues(s)
 	c.ads.WithLabelValues(s)

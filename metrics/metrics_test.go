@@ -40,6 +40,7 @@ func TestNilMetricsIsSafe(t *testing.T) {
 func TestCrawl(t *testing.T) {
 	m := metrics.New(nil)
 	m.CrawlSource("gulf", 30*time.Minute)
+	m.CrawlSource("nointerval", 0) // counters, but no interval gauge
 	m.CrawlRequest("gulf", 200, 200*time.Millisecond, 1000)
 	m.CrawlRequest("gulf", 503, 2*time.Second, 0)
 	m.CrawlRequest("gulf", 0, 10*time.Second, 0)
@@ -57,21 +58,26 @@ func TestCrawl(t *testing.T) {
 recruitscan_crawl_requests_total{source="gulf",status_class="2xx"} 1
 recruitscan_crawl_requests_total{source="gulf",status_class="5xx"} 1
 recruitscan_crawl_requests_total{source="gulf",status_class="error"} 1
+recruitscan_crawl_requests_total{source="nointerval",status_class="2xx"} 0
 # HELP recruitscan_crawl_response_bytes_total Response body bytes received, by source.
 # TYPE recruitscan_crawl_response_bytes_total counter
 recruitscan_crawl_response_bytes_total{source="gulf"} 1000
+recruitscan_crawl_response_bytes_total{source="nointerval"} 0
 # HELP recruitscan_crawl_ads_total Ads extracted and handed to the stream, by source.
 # TYPE recruitscan_crawl_ads_total counter
 recruitscan_crawl_ads_total{source="gulf"} 2
+recruitscan_crawl_ads_total{source="nointerval"} 0
 # HELP recruitscan_crawl_robots_denied_total URLs skipped because robots.txt disallows them, by source.
 # TYPE recruitscan_crawl_robots_denied_total counter
 recruitscan_crawl_robots_denied_total{source="gulf"} 1
+recruitscan_crawl_robots_denied_total{source="nointerval"} 0
 # HELP recruitscan_crawl_errors_total Failed fetches or extractions by source and kind (timeout, dns, refused, blocked_address, too_large, status, parse, robots…).
 # TYPE recruitscan_crawl_errors_total counter
 recruitscan_crawl_errors_total{kind="timeout",source="gulf"} 1
 # HELP recruitscan_crawl_frontier_urls URLs waiting in the crawl frontier, by source.
 # TYPE recruitscan_crawl_frontier_urls gauge
 recruitscan_crawl_frontier_urls{source="gulf"} 42
+recruitscan_crawl_frontier_urls{source="nointerval"} 0
 # HELP recruitscan_crawl_last_success_timestamp_seconds Unix time of the last crawl cycle of a source that completed without a fatal error.
 # TYPE recruitscan_crawl_last_success_timestamp_seconds gauge
 recruitscan_crawl_last_success_timestamp_seconds{source="gulf"} 1.7000000005e+09
