@@ -34,6 +34,8 @@ func TestCheckAddr(t *testing.T) {
 		{"0.0.0.0", true, true}, {"::", true, true},
 		{"224.0.0.1", true, true}, {"ff02::1", true, true}, {"255.255.255.255", true, true},
 		{"192.0.2.1", false, true}, {"240.0.0.1", true, true},
+		{"64:ff9b::a9fe:a9fe", true, true}, {"64:ff9b::a00:1", false, true}, {"64:ff9b::a00:1", true, false},
+		{"64:ff9b::5db8:d70e", false, false}, {"2002:7f00:1::1", false, true}, {"2002:5db8:d70e::1", false, false},
 	} {
 		err := checkAddr(netip.MustParseAddr(tc.addr), tc.allowPrivate)
 		if got := errors.Is(err, ErrBlockedAddress); got != tc.blocked {

@@ -46,6 +46,24 @@ var (
 	}
 )
 
+var (
+	nat64     = netip.MustParsePrefix("64:ff9b::/96")
+	sixToFour = netip.MustParsePrefix("2002::/16")
+)
+
+// embedded4 returns the IPv4 address that a NAT64 or 6to4 address carries
+// (and a gateway would forward to).
+func embedded4(a netip.Addr) (netip.Addr, bool) {
+	b := a.As16()
+	switch {
+	case nat64.Contains(a):
+		return netip.AddrFrom4([4]byte{b[12], b[13], b[14], b[15]}), true
+	case sixToFour.Contains(a):
+		return netip.AddrFrom4([4]byte{b[2], b[3], b[4], b[5]}), true
+	}
+	return netip.Addr{}, false
+}
+
 // addrClass names why an address is not public, or "" when it is.
 func addrClass(a netip.Addr) string {
 	a = a.Unmap()
@@ -90,6 +108,14 @@ func isMetadata(a netip.Addr) bool {
 // private, link-local and CGNAT pass only with allowPrivate; metadata,
 // unspecified, multicast, broadcast and reserved never pass.
 func checkAddr(a netip.Addr, allowPrivate bool) error {
+	a = a.Unmap()
+	if v4, ok := embedded4(a); ok {
+		// A NAT64 or 6to4 gateway would deliver to the IPv4 address inside.
+		if err := checkAddr(v4, allowPrivate); err != nil {
+			return fmt.Errorf("%w (embedded in %s)", err, a)
+		}
+		return nil
+	}
 	class := addrClass(a)
 	switch class {
 	case "":
