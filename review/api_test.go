@@ -359,6 +359,27 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 			t.Errorf("openapi.json names %s, which is not served", r)
 		}
 	}
+	// Every operation answers something, and every $ref resolves.
+	var raw map[string]any
+	json.Unmarshal(openAPIDoc, &raw)
+	for path, ops := range doc.Paths {
+		for method, op := range ops {
+			var o struct{ Responses map[string]any }
+			if json.Unmarshal(op, &o); len(o.Responses) == 0 {
+				t.Errorf("%s %s has no responses", method, path)
+			}
+		}
+	}
+	for _, ref := range refs(raw) {
+		var node any = raw
+		for _, part := range strings.Split(strings.TrimPrefix(ref, "#/"), "/") {
+			m, _ := node.(map[string]any)
+			node = m[part]
+		}
+		if node == nil {
+			t.Errorf("$ref %s does not resolve", ref)
+		}
+	}
 	// And it is served as is.
 	e := newEnv(t)
 	if r := e.anon().do("GET", "/api/v1/openapi.json", nil, ""); r.code != 200 || r.body != string(openAPIDoc) {
@@ -474,4 +495,23 @@ func TestLeadClosesEscalatedItem(t *testing.T) {
 	if it, _ := e.st.Item(t.Context(), idUrdu); it.Decision != recruitscan.DecisionConfirm {
 		t.Errorf("after closing: decision %q, want confirm", it.Decision)
 	}
+}
+
+// refs lists every "$ref" value in a decoded JSON document.
+func refs(v any) []string {
+	var out []string
+	switch x := v.(type) {
+	case map[string]any:
+		for k, y := range x {
+			if s, ok := y.(string); ok && k == "$ref" {
+				out = append(out, s)
+			}
+			out = append(out, refs(y)...)
+		}
+	case []any:
+		for _, y := range x {
+			out = append(out, refs(y)...)
+		}
+	}
+	return out
 }
