@@ -27,6 +27,9 @@ import (
 //	{P e}:…        the entity index: ads per entity and the ranking of
 //	               entities by ad count (an ad's own entities are in its
 //	               verdict).
+//	{P f:SRC}:…    one source's crawl frontier: per cycle the URLs seen,
+//	               pending (FIFO), leased and their tasks; the cycles held;
+//	               the page records. Sources spread over the masters.
 //	P url:B        AdByURL's index: 4,096 bucket hashes, URL hash → ad id
 //	               (small hashes stay listpack-encoded: ~60 bytes a URL
 //	               instead of ~150 for a key each); touched alone.
@@ -70,6 +73,26 @@ func (k keys) url(u string) (key, field string) {
 	x := hex.EncodeToString(h[:16])
 	return k.p + "url:" + x[:3], x[3:]
 }
+
+// Frontier slot of one source. Source ids come from the operator's
+// config; one with braces is hex-encoded so that it cannot break the tag.
+func (k keys) frontier(source string) string {
+	if strings.ContainsAny(source, "{}") {
+		source = "x" + hex.EncodeToString([]byte(source))
+	}
+	return "{" + k.p + "f:" + source + "}:"
+}
+func (k keys) frontierPages(source string) string  { return k.frontier(source) + "pages" }
+func (k keys) frontierCycles(source string) string { return k.frontier(source) + "cycles" }
+
+// luaFrontierKeys is the Lua twin for frontier scripts; F is
+// keys.frontier(source), passed as ARGV[1], and a cycle's keys are
+// F..'c:'..N..':'..part.
+const luaFrontierKeys = `
+local F = ARGV[1]
+local function k_cycle(n, part) return F .. 'c:' .. n .. ':' .. part end
+local function k_cycles() return F .. 'cycles' end
+`
 
 // Queue slot. queue() is the prefix Lua scripts extend; the functions
 // below spell out the same names for Go-side reads.
