@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -28,7 +29,10 @@ import (
 
 // The same check against every instrument and collector of package
 // metrics, recorded into continuously while Prometheus scrapes, so that
-// every panel has a number (not NaN) and the alerts' inputs are real.
+// every panel has a number (not NaN). The system it describes is unwell
+// on purpose (Redis unreachable, a classifier backlog, dead letters, an
+// item past the SLA), and exactly those alerts must go pending or fire:
+// the alert expressions work on the series the program really exports.
 func TestPrometheusScrapesLiveMetrics(t *testing.T) {
 	prom := prometheusPath(t)
 	reg, stop := liveRegistry(t)
@@ -42,24 +46,65 @@ func TestPrometheusScrapesLiveMetrics(t *testing.T) {
 		t.Errorf("NaN only with live traffic: %s", w)
 	}
 	checkRuleHealth(t, api)
+	want := map[string]bool{"RecruitscanRedisDown": true, "RecruitscanClassifierLagging": true,
+		"RecruitscanDeadLetters": true, "RecruitscanReviewSLABreached": true}
+	got := api.waitAlerts(t, want, 30*time.Second)
+	for name := range want {
+		if !got[name] {
+			t.Errorf("alert %s neither pending nor firing, want it to", name)
+		}
+	}
+	for name := range got {
+		if !want[name] {
+			t.Errorf("alert %s is active, want it quiet", name)
+		}
+	}
+}
+
+// waitAlerts returns the names of the pending or firing alerts once they
+// include every name in want, or when d has passed.
+func (p *promAPI) waitAlerts(t *testing.T, want map[string]bool, d time.Duration) map[string]bool {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for {
+		got := map[string]bool{}
+		for _, a := range p.alerts(t) {
+			got[a.Labels["alertname"]] = true
+		}
+		all := true
+		for name := range want {
+			all = all && got[name]
+		}
+		if all || time.Now().After(deadline) {
+			return got
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+}
+
+type alert struct {
+	Labels map[string]string `json:"labels"`
+	State  string            `json:"state"`
+}
+
+func (p *promAPI) alerts(t *testing.T) []alert {
+	t.Helper()
+	var r struct {
+		Data struct {
+			Alerts []alert `json:"alerts"`
+		} `json:"data"`
+	}
+	if err := p.get("/api/v1/alerts", &r); err != nil {
+		t.Fatal(err)
+	}
+	return r.Data.Alerts
 }
 
 // checkNoAlerts fails when any alert is pending or firing: the system
 // under test is healthy, so an alert would be a false alarm.
 func checkNoAlerts(t *testing.T, api *promAPI) {
 	t.Helper()
-	var r struct {
-		Data struct {
-			Alerts []struct {
-				Labels map[string]string `json:"labels"`
-				State  string            `json:"state"`
-			} `json:"alerts"`
-		} `json:"data"`
-	}
-	if err := api.get("/api/v1/alerts", &r); err != nil {
-		t.Fatal(err)
-	}
-	for _, a := range r.Data.Alerts {
+	for _, a := range api.alerts(t) {
 		t.Errorf("alert %s is %s on a healthy system: %v", a.Labels["alertname"], a.State, a.Labels)
 	}
 }
@@ -137,9 +182,10 @@ func liveRegistry(t *testing.T) (*prometheus.Registry, func()) {
 	reg := prometheus.NewRegistry()
 	m := metrics.New(reg)
 	reg.MustRegister(
-		metrics.NewQueueCollector(fakeQueue{}),
-		metrics.NewStreamCollector(fakeStream{}),
-		metrics.NewRedisCollector(func(context.Context) error { return nil }, func() metrics.PoolStats { return metrics.PoolStats{TotalConns: 3, IdleConns: 2} }),
+		metrics.NewQueueCollector(unwellQueue{}),
+		metrics.NewStreamCollector(unwellStream{}),
+		metrics.NewRedisCollector(func(context.Context) error { return errors.New("connection refused") },
+			func() metrics.PoolStats { return metrics.PoolStats{TotalConns: 3, IdleConns: 2} }),
 	)
 	if err := metrics.RegisterBuildInfo(reg, "e2e"); err != nil {
 		t.Fatal(err)
@@ -186,6 +232,21 @@ func liveRegistry(t *testing.T) (*prometheus.Registry, func()) {
 	}()
 	return reg, func() { close(done); wg.Wait() }
 }
+
+// unwellQueue has an item waiting 5h, past the 4h SLA.
+type unwellQueue struct{}
+
+func (unwellQueue) QueueStats(context.Context) (recruitscan.QueueStats, error) {
+	return recruitscan.QueueStats{
+		Depth:         map[recruitscan.Level]map[string]int{recruitscan.LevelHigh: {"ar": 7}, recruitscan.LevelMedium: {"ur": 3}},
+		OldestPending: time.Now().Add(-5 * time.Hour),
+	}, nil
+}
+
+// unwellStream has a backlog of 5000 and two dead letters.
+type unwellStream struct{}
+
+func (unwellStream) StreamLag(context.Context) (int64, int64, error) { return 5000, 2, nil }
 
 var decisionsCycle = []recruitscan.Decision{recruitscan.DecisionConfirm, recruitscan.DecisionDismiss,
 	recruitscan.DecisionEscalate, recruitscan.DecisionSecondLook}
