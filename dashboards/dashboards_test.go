@@ -177,3 +177,38 @@ func checkLayout(t *testing.T, d dashboard) {
 		placed = append(placed, p)
 	}
 }
+
+// The provisioning examples parse, name a Prometheus data source, and load
+// dashboards from the directory README.md tells operators to copy them to.
+func TestProvisioningExamples(t *testing.T) {
+	var ds struct {
+		APIVersion  int `yaml:"apiVersion"`
+		Datasources []struct {
+			Name, Type, URL string
+		} `yaml:"datasources"`
+	}
+	readYAML(t, "provisioning/datasources/recruitscan.yml", &ds)
+	if ds.APIVersion != 1 || len(ds.Datasources) != 1 || ds.Datasources[0].Type != "prometheus" || ds.Datasources[0].URL == "" {
+		t.Errorf("provisioning/datasources/recruitscan.yml: %+v, want apiVersion 1 and one prometheus data source with a url", ds)
+	}
+	var dp struct {
+		APIVersion int `yaml:"apiVersion"`
+		Providers  []struct {
+			Type    string `yaml:"type"`
+			Options struct {
+				Path string `yaml:"path"`
+			} `yaml:"options"`
+		} `yaml:"providers"`
+	}
+	readYAML(t, "provisioning/dashboards/recruitscan.yml", &dp)
+	if dp.APIVersion != 1 || len(dp.Providers) != 1 || dp.Providers[0].Type != "file" {
+		t.Fatalf("provisioning/dashboards/recruitscan.yml: %+v, want apiVersion 1 and one file provider", dp)
+	}
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := dp.Providers[0].Options.Path; p == "" || !strings.Contains(string(readme), p) {
+		t.Errorf("provisioning/dashboards/recruitscan.yml: path %q is not where README.md says to copy the dashboards", p)
+	}
+}
