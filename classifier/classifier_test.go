@@ -52,3 +52,24 @@ func TestHitSpansInOriginal(t *testing.T) {
 	}
 	t.Logf("%+v", v)
 }
+
+func TestNegationWindow(t *testing.T) {
+	c := builtin(t)
+	tests := []struct {
+		text string
+		want bool
+	}{
+		{"Placement fee: 300 USD", true},
+		{"No placement fee", false},
+		{"We do not charge any placement fee", false},    // "do not" 2 words, window 3
+		{"No experience or degree needed, placement fee 300", true}, // negation too far
+		{"No experience needed.\nPlacement fee 300", true},
+		{"Placement fee is paid by employer", false}, // after-negation, two words
+		{"placement fee placement fee", true},
+	}
+	for _, tt := range tests {
+		if got := c.Fires("fees.named_fee", tt.text); got != tt.want {
+			t.Errorf("Fires(fees.named_fee, %q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}

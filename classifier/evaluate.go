@@ -23,15 +23,15 @@ func evaluate(rs *rules.RuleSet, fields []field, o occurrences) map[int][]match 
 			out[int(idx)] = ms
 		}
 	}
-	for _, r := range rs.Rules() {
-		if len(r.Regex) == 0 {
+	for idx, ro := range o.byRule {
+		r := rs.Rules()[idx]
+		if len(r.Regex) == 0 || len(ro.roles[rules.RoleTrigger]) == 0 {
 			continue
 		}
-		ms := regexMatches(r, fields)
-		ms = keepUnnegated(r, fields, o.byRule[int32(r.Index())], ms)
-		out[r.Index()] = append(out[r.Index()], ms...)
-		if len(out[r.Index()]) == 0 {
-			delete(out, r.Index())
+		ms := regexMatches(r, fields, ro.roles[rules.RoleTrigger])
+		ms = keepUnnegated(r, fields, ro, ms)
+		if len(ms) > 0 {
+			out[int(idx)] = append(out[int(idx)], ms...)
 		}
 	}
 	for idx, ms := range out {
@@ -86,14 +86,29 @@ func wordsIn(gap []byte) int {
 	return bytes.Count(g, []byte{' '}) + 1
 }
 
-func regexMatches(r *rules.Rule, fields []field) []match {
+// regexMatches runs a rule's regexes on each sentence (line) that holds
+// one of its triggers, once per sentence.
+func regexMatches(r *rules.Rule, fields []field, triggers []occ) []match {
 	var ms []match
-	for fi, f := range fields {
-		b := f.n.Bytes()
+	type line struct{ field, start int }
+	done := map[line]bool{}
+	for _, t := range triggers {
+		b := fields[t.field].n.Bytes()
+		s := bytes.LastIndexByte(b[:t.start], '\n') + 1
+		e := bytes.IndexByte(b[t.end:], '\n')
+		if e < 0 {
+			e = len(b)
+		} else {
+			e += t.end
+		}
+		if done[line{t.field, s}] {
+			continue
+		}
+		done[line{t.field, s}] = true
 		for _, re := range r.Regex {
-			for _, loc := range re.FindAllIndex(b, maxMatchesPerRule) {
+			for _, loc := range re.FindAllIndex(b[s:e], maxMatchesPerRule) {
 				if loc[0] < loc[1] {
-					ms = append(ms, match{r.Index(), fi, loc[0], loc[1]})
+					ms = append(ms, match{r.Index(), t.field, s + loc[0], s + loc[1]})
 				}
 			}
 		}
@@ -102,32 +117,101 @@ func regexMatches(r *rules.Rule, fields []field) []match {
 }
 
 // keepUnnegated drops matches with a negation phrase within the window
-// before (or after) them in the same field.
-func keepUnnegated(r *rules.Rule, fields []field, ro *ruleOccs, ms []match) []match {
-	if r.Unless == nil || ro == nil || len(ms) == 0 {
+// before (or after) them in the same sentence.
+func keepUnnegated(r *rules.Rule, fields []field, _ *ruleOccs, ms []match) []match {
+	if r.Unless == nil || len(ms) == 0 {
 		return ms
 	}
 	kept := ms[:0]
 	for _, m := range ms {
-		if !negated(r.Unless.Window, fields[m.field].n.Bytes(), m, ro) {
+		if !negated(r.Unless, fields[m.field].n.Bytes(), m) {
 			kept = append(kept, m)
 		}
 	}
 	return kept
 }
 
-func negated(window int, b []byte, m match, ro *ruleOccs) bool {
-	for _, n := range ro.roles[rules.RoleUnlessBefore] {
-		if n.field == m.field && n.end <= m.start && wordsIn(b[n.end:m.start]) <= window {
-			return true
+// negated looks at the words of the match's sentence within the window
+// (plus the longest negation's length) on each side. Normalised text has
+// single spaces between the words of a sentence, so a phrase of several
+// words is a plain slice of it: no allocation.
+func negated(u *rules.Unless, b []byte, m match) bool {
+	span := u.Window + u.MaxWords()
+	var buf [16]int
+	before := wordStartsBefore(b, m.start, span, buf[:0])
+	for i, ws := range before { // i = words between the phrase start and the match
+		for l := 1; l <= u.MaxWords() && l <= i+1; l++ {
+			we := m.start - 1
+			if i+1-l > 0 {
+				we = before[i+1-l-1] - 1
+			}
+			if i+1-l <= u.Window && we > ws && u.NegatedBefore(string(b[ws:we])) {
+				return true
+			}
 		}
 	}
-	for _, n := range ro.roles[rules.RoleUnlessAfter] {
-		if n.field == m.field && n.start >= m.end && wordsIn(b[m.end:n.start]) <= window {
-			return true
+	after := wordEndsAfter(b, m.end, span, buf[:0])
+	for i, we := range after {
+		for l := 1; l <= u.MaxWords() && l <= i+1; l++ {
+			ws := m.end + 1
+			if i+1-l > 0 {
+				ws = after[i-l] + 1
+			}
+			if i+1-l <= u.Window && ws < we && u.NegatedAfter(string(b[ws:we])) {
+				return true
+			}
 		}
 	}
 	return false
+}
+
+// wordStartsBefore returns the start offsets of up to n words before p
+// (nearest first), stopping at a sentence break. It expects a space just
+// before p, as between words of normalised text.
+func wordStartsBefore(b []byte, p, n int, out []int) []int {
+	if p == 0 || b[p-1] != ' ' {
+		return out
+	}
+	i := p - 1
+	for len(out) < n && i > 0 {
+		j := i
+		for j > 0 && b[j-1] != ' ' && b[j-1] != '\n' {
+			j--
+		}
+		if j == i {
+			break
+		}
+		out = append(out, j)
+		if j == 0 || b[j-1] == '\n' {
+			break
+		}
+		i = j - 1
+	}
+	return out
+}
+
+// wordEndsAfter returns the end offsets of up to n words after p (nearest
+// first), stopping at a sentence break.
+func wordEndsAfter(b []byte, p, n int, out []int) []int {
+	if p >= len(b) || b[p] != ' ' {
+		return out
+	}
+	i := p + 1
+	for len(out) < n && i < len(b) {
+		j := i
+		for j < len(b) && b[j] != ' ' && b[j] != '\n' {
+			j++
+		}
+		if j == i {
+			break
+		}
+		out = append(out, j)
+		if j == len(b) || b[j] == '\n' {
+			break
+		}
+		i = j + 1
+	}
+	return out
 }
 
 // dedupe sorts matches, drops exact duplicates and those contained in a

@@ -36,7 +36,7 @@ type occurrences struct {
 }
 
 type ruleOccs struct {
-	roles [5][]occ
+	roles [rules.NumRoles][]occ
 }
 
 // scan runs the automaton over every field and keeps the occurrences that

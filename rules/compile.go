@@ -19,9 +19,12 @@ const (
 	RolePhrase       Role = iota // a phrase of Rule.Phrases
 	RoleNearA                    // a phrase of Near.A
 	RoleNearB                    // a phrase of Near.B
-	RoleUnlessBefore             // a phrase of Unless.Before
-	RoleUnlessAfter              // a phrase of Unless.After
+	RoleTrigger                  // a phrase of Trigger (gates Regex)
+	numRoles
 )
+
+// NumRoles is the number of pattern roles.
+const NumRoles = int(numRoles)
 
 // PatternRef ties an automaton pattern to a rule.
 type PatternRef struct {
@@ -36,7 +39,7 @@ type PatternRef struct {
 type RuleSet struct {
 	rules    []*Rule
 	byID     map[string]*Rule
-	auto     *ahocorasick.Automaton
+	autos    []scriptAuto   // one automaton per script group
 	patterns []string       // normalised text by pattern id
 	refs     [][]PatternRef // by pattern id
 	order    []int          // composite rules, dependencies first
@@ -58,12 +61,21 @@ func (rs *RuleSet) Rule(id string) *Rule { return rs.byID[id] }
 func (rs *RuleSet) Composites() []int { return rs.order }
 
 // FindAll returns every (overlapping) occurrence of a pattern in the
-// normalised text b. Word boundaries are the caller's to check.
+// normalised text b, with global pattern ids. Word boundaries are the
+// caller's to check. Only the automata of the scripts present in b run.
 func (rs *RuleSet) FindAll(b []byte) []ahocorasick.Match {
-	if rs.auto == nil {
-		return nil
+	present := scriptsIn(b)
+	var out []ahocorasick.Match
+	for _, sa := range rs.autos {
+		if sa.script != scriptCommon && present&(1<<sa.script) == 0 {
+			continue
+		}
+		for _, m := range sa.auto.FindAllOverlapping(b) {
+			m.PatternID = sa.ids[m.PatternID]
+			out = append(out, m)
+		}
 	}
-	return rs.auto.FindAllOverlapping(b)
+	return out
 }
 
 // Refs returns the rule references of a pattern id.
@@ -202,14 +214,31 @@ func (c *compiler) expand(in []string) []string {
 
 func (c *compiler) patternsOf(r *Rule) {
 	c.addAll(r, RolePhrase, r.Phrases)
+	c.addAll(r, RoleTrigger, r.Trigger)
 	if r.Near != nil {
 		c.addAll(r, RoleNearA, r.Near.A)
 		c.addAll(r, RoleNearB, r.Near.B)
 	}
 	if r.Unless != nil {
-		c.addAll(r, RoleUnlessBefore, r.Unless.Before)
-		c.addAll(r, RoleUnlessAfter, r.Unless.After)
+		// Negations are not automaton patterns: they are checked only
+		// around a candidate match, so short words like "no" or "ما" cost
+		// nothing on the hot path.
+		r.Unless.before = c.negSet(r.Unless.Before, &r.Unless.maxWords)
+		r.Unless.after = c.negSet(r.Unless.After, &r.Unless.maxWords)
 	}
+}
+
+func (c *compiler) negSet(phrases []string, maxWords *int) map[string]bool {
+	m := map[string]bool{}
+	for _, ph := range c.expand(phrases) {
+		n := norm.String(ph)
+		if n == "" {
+			continue
+		}
+		m[n] = true
+		*maxWords = max(*maxWords, strings.Count(n, " ")+1)
+	}
+	return m
 }
 
 func (c *compiler) addAll(r *Rule, role Role, phrases []string) {
@@ -253,17 +282,30 @@ func isLatin(s string) bool {
 	return true
 }
 
+// build compiles one automaton per script group: a single automaton over
+// every script's patterns has tens of thousands of states and a transition
+// table far larger than the CPU cache; split, each is small and fast, and
+// an ad only pays for the scripts it is written in.
 func (c *compiler) build() {
-	if len(c.rs.patterns) == 0 {
-		return
+	groups := map[script][]int{}
+	for id, p := range c.rs.patterns {
+		sc := patternScript(p)
+		groups[sc] = append(groups[sc], id)
 	}
-	a, err := ahocorasick.NewBuilder().
-		SetMatchKind(ahocorasick.LeftmostLongest).
-		AddStrings(c.rs.patterns).
-		Build()
-	if err != nil {
-		c.errs = append(c.errs, fmt.Errorf("build automaton: %w", err))
-		return
+	for sc := script(0); sc < numScripts; sc++ {
+		ids := groups[sc]
+		if len(ids) == 0 {
+			continue
+		}
+		b := ahocorasick.NewBuilder().SetMatchKind(ahocorasick.LeftmostLongest)
+		for _, id := range ids {
+			b.AddPattern([]byte(c.rs.patterns[id]))
+		}
+		a, err := b.Build()
+		if err != nil {
+			c.errs = append(c.errs, fmt.Errorf("build automaton: %w", err))
+			return
+		}
+		c.rs.autos = append(c.rs.autos, scriptAuto{script: sc, auto: a, ids: ids})
 	}
-	c.rs.auto = a
 }

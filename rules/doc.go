@@ -22,7 +22,8 @@
 //	      no_match: ["No placement fee charged"]
 //
 // Other pattern kinds: regex (Go RE2 syntax on the normalised text, for
-// structured things such as ages and amounts), near (a phrase of a within
+// structured things such as ages and amounts; it runs only on the sentences
+// where one of the rule's trigger phrases occurs), near (a phrase of a within
 // N words of one of b) and when (a composite: all of these rule ids or
 // indicators, and min_any of any). Mode is active (counts), shadow
 // (reported, never counted) or feature (a building block for composites).

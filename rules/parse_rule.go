@@ -24,6 +24,7 @@ func (p *parser) rule(n *yaml.Node, pk *pack) *Rule {
 		"mode":        func(v *yaml.Node) { r.Mode = p.mode(v) },
 		"phrases":     func(v *yaml.Node) { r.Phrases = p.phrases(v, pk) },
 		"regex":       func(v *yaml.Node) { r.Regex = p.regexes(v) },
+		"trigger":     func(v *yaml.Node) { r.Trigger = p.phrases(v, pk) },
 		"near":        func(v *yaml.Node) { r.Near = p.near(v, pk) },
 		"unless":      func(v *yaml.Node) { r.Unless = p.unless(v, pk) },
 		"when":        func(v *yaml.Node) { r.When = p.when(v) },
@@ -32,6 +33,12 @@ func (p *parser) rule(n *yaml.Node, pk *pack) *Rule {
 	}, "id", "indicator", "description")
 	if len(r.Phrases) == 0 && len(r.Regex) == 0 && r.Near == nil && r.When == nil && len(p.errs) == nerr {
 		p.errorf(n, "rule %s: %v", r.ID, errNoPattern)
+	}
+	if len(r.Regex) > 0 && len(r.Trigger) == 0 && len(p.errs) == nerr {
+		p.errorf(n, "rule %s: regex needs trigger phrases (the regexes run only on sentences where one occurs)", r.ID)
+	}
+	if len(r.Trigger) > 0 && len(r.Regex) == 0 && len(p.errs) == nerr {
+		p.errorf(n, "rule %s: trigger without regex", r.ID)
 	}
 	if len(r.Offsets) > 0 && r.Indicator != recruitscan.Mitigating && len(p.errs) == nerr {
 		p.errorf(n, "rule %s: offsets is for mitigating rules only", r.ID)

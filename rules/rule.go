@@ -37,6 +37,9 @@ type Rule struct {
 
 	Phrases []string         // as written; matched after normalisation at word boundaries
 	Regex   []*regexp.Regexp // on normalised text; structured things only
+	// Trigger phrases gate the regexes: they run only on the sentences
+	// where a trigger occurs, which keeps regexes off the hot path.
+	Trigger []string
 	Near    *Near            // proximity: a phrase of A within N words of one of B
 	Unless  *Unless          // negation window that cancels a match
 	When    *When            // composite condition over other rules and indicators
@@ -67,7 +70,21 @@ type Near struct {
 type Unless struct {
 	Before, After []string
 	Window        int
+
+	before, after map[string]bool // normalised phrases, set at compile
+	maxWords      int             // longest phrase in words
 }
+
+// NegatedBefore reports whether the normalised phrase is one of the
+// rule's before-negations.
+func (u *Unless) NegatedBefore(phrase string) bool { return u.before[phrase] }
+
+// NegatedAfter reports whether the normalised phrase is one of the rule's
+// after-negations.
+func (u *Unless) NegatedAfter(phrase string) bool { return u.after[phrase] }
+
+// MaxWords is the length in words of the longest negation phrase.
+func (u *Unless) MaxWords() int { return u.maxWords }
 
 // When is a composite condition: every id in All and at least MinAny ids of
 // Any are present. An id names a rule or an indicator; features count.
