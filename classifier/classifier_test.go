@@ -61,7 +61,7 @@ func TestNegationWindow(t *testing.T) {
 	}{
 		{"Placement fee: 300 USD", true},
 		{"No placement fee", false},
-		{"We do not charge any placement fee", false},    // "do not" 2 words, window 3
+		{"We do not charge any placement fee", false},               // "do not" 2 words, window 3
 		{"No experience or degree needed, placement fee 300", true}, // negation too far
 		{"No experience needed.\nPlacement fee 300", true},
 		{"Placement fee is paid by employer", false}, // after-negation, two words

@@ -16,10 +16,10 @@ type Role uint8
 
 // Roles.
 const (
-	RolePhrase       Role = iota // a phrase of Rule.Phrases
-	RoleNearA                    // a phrase of Near.A
-	RoleNearB                    // a phrase of Near.B
-	RoleTrigger                  // a phrase of Trigger (gates Regex)
+	RolePhrase  Role = iota // a phrase of Rule.Phrases
+	RoleNearA               // a phrase of Near.A
+	RoleNearB               // a phrase of Near.B
+	RoleTrigger             // a phrase of Trigger (gates Regex)
 	numRoles
 )
 

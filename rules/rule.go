@@ -40,9 +40,9 @@ type Rule struct {
 	// Trigger phrases gate the regexes: they run only on the sentences
 	// where a trigger occurs, which keeps regexes off the hot path.
 	Trigger []string
-	Near    *Near            // proximity: a phrase of A within N words of one of B
-	Unless  *Unless          // negation window that cancels a match
-	When    *When            // composite condition over other rules and indicators
+	Near    *Near   // proximity: a phrase of A within N words of one of B
+	Unless  *Unless // negation window that cancels a match
+	When    *When   // composite condition over other rules and indicators
 
 	Examples Examples
 
