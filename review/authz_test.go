@@ -300,7 +300,19 @@ func TestSessionCookieAndLogout(t *testing.T) {
 }
 
 func TestLoginRateLimit(t *testing.T) {
-	e := newEnv(t)
+	for _, store := range []string{"redis", "memory"} {
+		t.Run(store, func(t *testing.T) {
+			testLoginRateLimit(t, func(c *Config) {
+				if store == "memory" {
+					c.Redis = nil
+				}
+			})
+		})
+	}
+}
+
+func testLoginRateLimit(t *testing.T, mod func(*Config)) {
+	e := newEnv(t, mod)
 	try := func(user, pw string) int {
 		s := e.anon()
 		m := loginCSRF.FindStringSubmatch(s.do("GET", "/login", nil, "").body)

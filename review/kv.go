@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"sync"
 	"time"
 
@@ -20,6 +21,8 @@ type kv interface {
 	get(ctx context.Context, key string) ([]byte, error)
 	set(ctx context.Context, key string, val []byte, ttl time.Duration) error
 	del(ctx context.Context, key string) error
+	// incr adds one to a counter, giving a new one the ttl.
+	incr(ctx context.Context, key string, ttl time.Duration) (int64, error)
 	hset(ctx context.Context, key, field string, val []byte) error
 	hget(ctx context.Context, key, field string) ([]byte, error)
 	hgetall(ctx context.Context, key string) (map[string]string, error)
@@ -57,6 +60,16 @@ func (r redisKV) del(ctx context.Context, key string) error {
 		return redisErr("del", err)
 	}
 	return nil
+}
+
+func (r redisKV) incr(ctx context.Context, key string, ttl time.Duration) (int64, error) {
+	pipe := r.c.TxPipeline()
+	n := pipe.Incr(ctx, key)
+	pipe.ExpireNX(ctx, key, ttl)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return 0, redisErr("incr", err)
+	}
+	return n.Val(), nil
 }
 
 func (r redisKV) hset(ctx context.Context, key, field string, val []byte) error {
@@ -128,6 +141,10 @@ func (m *memKV) get(_ context.Context, key string) ([]byte, error) {
 func (m *memKV) set(_ context.Context, key string, val []byte, ttl time.Duration) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	return m.setLocked(key, val, ttl)
+}
+
+func (m *memKV) setLocked(key string, val []byte, ttl time.Duration) error {
 	now := m.clock.Now()
 	if len(m.vals) >= memKVMax {
 		for k, v := range m.vals {
@@ -152,6 +169,21 @@ func (m *memKV) del(_ context.Context, key string) error {
 	defer m.mu.Unlock()
 	delete(m.vals, key)
 	return nil
+}
+
+func (m *memKV) incr(_ context.Context, key string, ttl time.Duration) (int64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	v, ok := m.vals[key]
+	n := int64(1)
+	if ok && (v.exp.IsZero() || m.clock.Now().Before(v.exp)) {
+		old, _ := strconv.ParseInt(string(v.b), 10, 64)
+		n = old + 1
+		if !v.exp.IsZero() {
+			ttl = v.exp.Sub(m.clock.Now())
+		}
+	}
+	return n, m.setLocked(key, []byte(strconv.FormatInt(n, 10)), ttl)
 }
 
 func (m *memKV) hset(_ context.Context, key, field string, val []byte) error {

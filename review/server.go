@@ -112,8 +112,12 @@ func New(cfg Config) (*Server, error) {
 	}
 	h, _ := bcryptHash("not a password: timing equaliser")
 	s.dummyHash = h
-	s.userLim = newLimiter(cfg.Clock, cfg.LoginWindow, cfg.LoginFailures)
-	s.ipLim = newLimiter(cfg.Clock, cfg.LoginWindow, 4*cfg.LoginFailures)
+	limKV := s.kv
+	if cfg.Redis == nil {
+		limKV = newMemKV(cfg.Clock)
+	}
+	s.userLim = &limiter{kv: limKV, clock: cfg.Clock, prefix: cfg.Prefix, window: cfg.LoginWindow, max: cfg.LoginFailures}
+	s.ipLim = &limiter{kv: limKV, clock: cfg.Clock, prefix: cfg.Prefix + ":ip", window: cfg.LoginWindow, max: 4 * cfg.LoginFailures}
 	s.mux = http.NewServeMux()
 	for _, rt := range s.routes() {
 		s.mux.Handle(rt.pattern, s.wrap(rt))

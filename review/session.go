@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sync"
+	"strconv"
 	"time"
 
 	"github.com/recruitscan/recruitscan"
@@ -123,64 +123,43 @@ func checkCSRF(r *http.Request, p *principal) bool {
 	return equalSecret(p.CSRF, got)
 }
 
-// limiter counts failed logins per key (user, IP) in fixed windows. It is
-// per process; the map is bounded by pruning stale windows.
+// limiter counts failed logins per key (user name, IP) in fixed windows
+// of the server's clock. The counters live in the kv: in Redis they are
+// shared by every serving process and expire on their own; in memory they
+// use their own bounded store, so a flood of bogus names cannot crowd out
+// sessions.
 type limiter struct {
-	mu     sync.Mutex
+	kv     kv
 	clock  clock.Clock
+	prefix string
 	window time.Duration
 	max    int
-	fails  map[string]*failWindow
 }
 
-type failWindow struct {
-	start time.Time
-	n     int
+func (l *limiter) key(k string) string {
+	idx := l.clock.Now().UnixNano() / int64(l.window)
+	return fmt.Sprintf("%s:review:loginfail:%s:%d", l.prefix, sha256hex(k)[:32], idx)
 }
 
-const limiterMaxKeys = 50000
-
-func newLimiter(c clock.Clock, window time.Duration, max int) *limiter {
-	return &limiter{clock: c, window: window, max: max, fails: map[string]*failWindow{}}
-}
-
-// blocked reports whether key used up its failures and, if so, when it may
-// try again.
-func (l *limiter) blocked(key string) (bool, time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	f := l.fails[key]
-	now := l.clock.Now()
-	if f == nil || now.Sub(f.start) >= l.window {
-		return false, 0
+// blocked reports whether key used up its failures in this window. A
+// storage error blocks too: failing closed keeps guessing slow.
+func (l *limiter) blocked(ctx context.Context, key string) bool {
+	b, err := l.kv.get(ctx, l.key(key))
+	if errors.Is(err, recruitscan.ErrNotFound) {
+		return false
 	}
-	if f.n >= l.max {
-		return true, f.start.Add(l.window).Sub(now)
+	if err != nil {
+		return true
 	}
-	return false, 0
+	n, _ := strconv.Atoi(string(b))
+	return n >= l.max
 }
 
-func (l *limiter) fail(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.clock.Now()
-	if len(l.fails) >= limiterMaxKeys {
-		for k, f := range l.fails {
-			if now.Sub(f.start) >= l.window {
-				delete(l.fails, k)
-			}
-		}
-	}
-	f := l.fails[key]
-	if f == nil || now.Sub(f.start) >= l.window {
-		f = &failWindow{start: now}
-		l.fails[key] = f
-	}
-	f.n++
+func (l *limiter) fail(ctx context.Context, key string) error {
+	_, err := l.kv.incr(ctx, l.key(key), 2*l.window)
+	return err
 }
 
-func (l *limiter) reset(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	delete(l.fails, key)
+func (l *limiter) reset(ctx context.Context, key string) error {
+	return l.kv.del(ctx, l.key(key))
 }

@@ -167,10 +167,8 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request, _ *principa
 func (s *Server) login(r *http.Request, name, pw string) (User, error) {
 	ip := clientIP(r, s.cfg.ClientIPHeader)
 	ukey, ikey := "u:"+name, "ip:"+ip
-	if b, _ := s.userLim.blocked(ukey); b {
-		return User{}, errRateLimited
-	}
-	if b, _ := s.ipLim.blocked(ikey); b {
+	ctx := r.Context()
+	if s.userLim.blocked(ctx, ukey) || s.ipLim.blocked(ctx, ikey) {
 		return User{}, errRateLimited
 	}
 	u, ok := s.users[name]
@@ -179,12 +177,15 @@ func (s *Server) login(r *http.Request, name, pw string) (User, error) {
 		hash = u.PasswordHash
 	}
 	if !CheckPassword(hash, pw) || !ok || u.Disabled {
-		s.userLim.fail(ukey)
-		s.ipLim.fail(ikey)
+		if err := errors.Join(s.userLim.fail(ctx, ukey), s.ipLim.fail(ctx, ikey)); err != nil {
+			s.log.Error("review: count failed login", "err", err)
+		}
 		s.audit(r.Context(), &principal{Name: inert(truncate(name, 64))}, "login_failed", "", "from "+ip)
 		return User{}, fmt.Errorf("login %q: %w", name, recruitscan.ErrForbidden)
 	}
-	s.userLim.reset(ukey)
+	if err := s.userLim.reset(ctx, ukey); err != nil {
+		s.log.Error("review: reset login failures", "err", err)
+	}
 	s.audit(r.Context(), &principal{Name: name}, "login", "", "from "+ip)
 	return u, nil
 }
