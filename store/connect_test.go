@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net"
 	"net/url"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -122,5 +124,51 @@ func TestClusterRejectsCrossSlot(t *testing.T) {
 		[]string{prefix + "a", prefix + "b"}).Err()
 	if err == nil || !strings.Contains(err.Error(), "CROSSSLOT") {
 		t.Errorf("cross-slot script on the cluster: %v, want CROSSSLOT", err)
+	}
+}
+
+// TestSentinel connects through a real redis-server in sentinel mode that
+// monitors a master on loopback, and runs store operations through it.
+func TestSentinel(t *testing.T) {
+	dir := t.TempDir()
+	master, mport, err := startRedis(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { master.Process.Kill(); master.Wait() }()
+	sdir := t.TempDir()
+	conf := sdir + "/sentinel.conf"
+	body := "sentinel monitor mymaster 127.0.0.1 " + itoa(int64(mport)) + " 1\n"
+	if err := os.WriteFile(conf, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sport, err := freePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sentinel := exec.Command("redis-server", conf, "--sentinel", "--port", itoa(int64(sport)),
+		"--bind", "127.0.0.1", "--dir", sdir, "--logfile", sdir+"/sentinel.log")
+	if err := sentinel.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { sentinel.Process.Kill(); sentinel.Wait() }()
+	if err := waitPing(sport, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Connect(context.Background(), "redis+sentinel://127.0.0.1:"+itoa(int64(sport))+"/mymaster/0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	s, _ := New(Config{Client: c})
+	ctx := context.Background()
+	if _, err := s.AppendAd(ctx, mkAd("a1", "through sentinel")); err != nil {
+		t.Fatal(err)
+	}
+	// The write landed on the master the sentinel names.
+	direct := redis.NewClient(&redis.Options{Addr: "127.0.0.1:" + itoa(int64(mport))})
+	defer direct.Close()
+	if n, err := direct.XLen(ctx, s.k.adStream()).Result(); err != nil || n != 1 {
+		t.Errorf("master's ad stream: %d, %v; want 1", n, err)
 	}
 }

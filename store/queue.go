@@ -41,6 +41,16 @@ type QueueFilter struct {
 // maxTitle bounds the title copied into a review item.
 const maxTitle = 300
 
+// maxNote bounds a reviewer's note.
+const maxNote = 10_000
+
+func checkNote(op, id, note string) error {
+	if len(note) > maxNote {
+		return fmt.Errorf("%s %s: note of %d bytes: %w: at most %d", op, id, len(note), recruitscan.ErrInvalid, maxNote)
+	}
+	return nil
+}
+
 // truncate cuts s to at most n bytes on a rune boundary.
 func truncate(s string, n int) string {
 	if len(s) <= n {
@@ -128,6 +138,9 @@ func (s *Store) Decide(ctx context.Context, id string, a Actor, d recruitscan.De
 	if a.Name == "" {
 		return recruitscan.ReviewItem{}, fmt.Errorf("%s %s: actor name: %w: required", op, id, recruitscan.ErrInvalid)
 	}
+	if err := checkNote(op, id, note); err != nil {
+		return recruitscan.ReviewItem{}, err
+	}
 	now := s.now()
 	res, err := decideScript.Run(ctx, s.c, []string{s.k.item(id)}, s.k.queue(), ms(now), id, a.Name,
 		string(a.Role), string(d), note).Slice()
@@ -195,6 +208,9 @@ func (s *Store) AddNote(ctx context.Context, id string, a Actor, note string) er
 	}
 	if strings.TrimSpace(note) == "" {
 		return fmt.Errorf("%s %s: note: %w: empty", op, id, recruitscan.ErrInvalid)
+	}
+	if err := checkNote(op, id, note); err != nil {
+		return err
 	}
 	err := noteScript.Run(ctx, s.c, []string{s.k.item(id)}, s.k.queue(), ms(s.now()), id, a.Name, note).Err()
 	return wrap(op+" "+id, err)
