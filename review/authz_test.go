@@ -37,6 +37,7 @@ var matrix = map[string]call{
 	"GET /queue":                     {"/queue", nil, [4]int{see, ok, ok, ok}},
 	"POST /queue/claim":              {"/queue/claim", url.Values{}, [4]int{see, see, see, see}},
 	"GET /items/{id}":                {"/items/{id}", nil, [4]int{see, ok, ok, ok}},
+	"GET /items/{id}/raw":            {"/items/" + idXSS + "/raw", nil, [4]int{see, ok, ok, ok}},
 	"POST /items/{id}/decision":      {"/items/{id}/decision", url.Values{"decision": {"confirm"}}, [4]int{see, conf, see, see}},
 	"POST /items/{id}/note":          {"/items/{id}/note", url.Values{"note": {"seen before"}}, [4]int{see, see, see, see}},
 	"POST /items/{id}/reassign":      {"/items/{id}/reassign", url.Values{"to": {"rev2"}}, [4]int{see, forb, see, see}},

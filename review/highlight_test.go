@@ -197,3 +197,20 @@ func FuzzHighlight(f *testing.F) {
 		}
 	})
 }
+
+func TestRawCaptureAsText(t *testing.T) {
+	e := newEnv(t)
+	e.seed("")
+	s := e.login("rev1")
+	r := s.do("GET", "/items/"+idXSS+"/raw", nil, "")
+	if r.code != http.StatusOK || r.header.Get("Content-Type") != "text/plain; charset=utf-8" ||
+		!strings.HasPrefix(r.header.Get("Content-Security-Policy"), "sandbox") || r.header.Get("X-Content-Type-Options") != "nosniff" {
+		t.Fatalf("raw: %d %v", r.code, r.header)
+	}
+	if !strings.HasPrefix(r.body, "<html><body><script>window.__xss=7") || strings.Contains(r.body, "\u202E") || !strings.Contains(r.body, "[U+202E RLO]") {
+		t.Errorf("raw body:\n%s", r.body)
+	}
+	if r := s.do("GET", "/items/"+idArabic+"/raw", nil, ""); r.code != http.StatusNotFound {
+		t.Errorf("ad without a capture: %d, want 404", r.code)
+	}
+}

@@ -41,8 +41,9 @@ type rawView struct {
 	Truncated bool   `json:"-"`
 }
 
-// maxRawShown bounds the raw capture printed in the page.
-const maxRawShown = 256 << 10
+// maxRawShown bounds the raw capture printed in the page; the whole of it
+// is at /items/{id}/raw (text) and in the evidence export (exact bytes).
+const maxRawShown = 16 << 10
 
 // loadItem gathers an itemView. withRaw also reads the raw capture (the
 // page shows it; the JSON gives its size and checksum only).

@@ -300,3 +300,20 @@ func searchEntity(q string) (recruitscan.EntityKind, string) {
 		return recruitscan.EntityHandle, strings.TrimPrefix(q, "@")
 	}
 }
+
+// rawPage shows a whole raw capture as plain text: bidi controls labelled,
+// served with a sandboxing CSP and nosniff, so nothing in it renders or runs.
+func (s *Server) rawPage(w http.ResponseWriter, r *http.Request, p *principal) {
+	id := r.PathValue("id")
+	raw, err := s.cfg.Store.RawBody(r.Context(), id)
+	if err == nil && len(raw) == 0 {
+		err = fmt.Errorf("raw capture of %s: %w", id, recruitscan.ErrNotFound)
+	}
+	if err != nil {
+		s.fail(w, r, false, err)
+		return
+	}
+	w.Header().Set("Content-Security-Policy", "sandbox; default-src 'none'")
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte(inertRaw(string(raw))))
+}

@@ -27,6 +27,7 @@ func (s *Server) routes() []route {
 		{"GET /queue", reviewer, false, s.queuePage},
 		{"POST /queue/claim", reviewer, false, s.claimPage},
 		{"GET /items/{id}", reviewer, false, s.itemPage},
+		{"GET /items/{id}/raw", reviewer, false, s.rawPage},
 		{"POST /items/{id}/decision", reviewer, false, s.decidePage},
 		{"POST /items/{id}/note", reviewer, false, s.notePage},
 		{"POST /items/{id}/reassign", lead, false, s.reassignPage},
