@@ -286,8 +286,11 @@ func (s *Store) Queue(ctx context.Context, f QueueFilter) ([]recruitscan.ReviewI
 	if err != nil {
 		return nil, 0, fmt.Errorf("%s: %w", op, err)
 	}
-	if src.covers(f) {
+	switch {
+	case src.covers(f):
 		return s.queuePage(ctx, src, f)
+	case src.coversLevel(f):
+		return s.queueLevel(ctx, src, f)
 	}
 	return s.queueScan(ctx, src, f)
 }
@@ -322,6 +325,35 @@ func (s *Store) queueSource(f QueueFilter) (queueSource, error) {
 // covers reports whether the source alone answers f (no per-item filter).
 func (q queueSource) covers(f QueueFilter) bool {
 	return f.Level == nil && f.Indicator == "" && f.SourceID == "" && f.MinAge == 0 && (f.Lang == "" || q.byLang)
+}
+
+// coversLevel reports whether f filters only by level on an ordered set,
+// whose members start with the level digit.
+func (q queueSource) coversLevel(f QueueFilter) bool {
+	g := f
+	g.Level = nil
+	return q.members && f.Level != nil && q.covers(g)
+}
+
+// queueLevel lists one level's range of an ordered set by member prefix.
+func (s *Store) queueLevel(ctx context.Context, q queueSource, f QueueFilter) ([]recruitscan.ReviewItem, int, error) {
+	l := int(*f.Level)
+	if l < 0 || l > 3 {
+		return nil, 0, nil
+	}
+	lo, hi := "["+strconv.Itoa(3-l), "("+strconv.Itoa(4-l)
+	pipe := s.c.Pipeline()
+	total := pipe.ZLexCount(ctx, q.key, lo, hi)
+	ms := pipe.ZRangeByLex(ctx, q.key, &redis.ZRangeBy{Min: lo, Max: hi, Offset: int64(f.Offset), Count: int64(f.Limit)})
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, 0, wrap("queue", err)
+	}
+	ids := ms.Val()
+	for i, m := range ids {
+		_, ids[i], _ = strings.Cut(m, ":")
+	}
+	items, err := s.items(ctx, "queue", ids)
+	return items, int(total.Val()), err
 }
 
 func (s *Store) rangeIDs(ctx context.Context, q queueSource, start, stop int64) ([]string, error) {

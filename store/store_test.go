@@ -375,6 +375,8 @@ func TestQueueFiltersAndStats(t *testing.T) {
 			{"pending", QueueFilter{Status: recruitscan.StatusPending, Limit: 100}, 29, itemID(28), 29},
 			{"claimed", QueueFilter{Status: recruitscan.StatusClaimed}, 1, itemID(29), 1},
 			{"medium", QueueFilter{Level: &med, Limit: 3, Offset: 1}, 10, itemID(24), 3},
+			{"pending medium en", QueueFilter{Status: recruitscan.StatusPending, Lang: "en", Level: &med, Limit: 3}, 10, itemID(27), 3},
+			{"medium from source", QueueFilter{Level: &med, SourceID: "src1", Limit: 3, Offset: 1}, 10, itemID(24), 3},
 			{"pending en", QueueFilter{Status: recruitscan.StatusPending, Lang: "en"}, 10, itemID(27), 10},
 			{"old enough", QueueFilter{MinAge: 25 * time.Minute}, 6, itemID(5), 6},
 			{"indicator none", QueueFilter{Indicator: recruitscan.VisaTrading}, 0, "", 0},
