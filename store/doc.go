@@ -10,18 +10,20 @@
 // keys.go, every multi-key change is one Lua script, and the keys a script
 // touches share one {hash tag}. Time comes from the Config's Clock.
 //
-// A minimal use:
+// A minimal use (Example runs it on the embedded server):
 //
 //	c, err := store.Connect(ctx, "redis://127.0.0.1:6379/0")
-//	if err != nil { … }
 //	st, _ := store.New(store.Config{Client: c})
-//	msgID, _ := st.AppendAd(ctx, ad)                       // crawler
+//	st.AppendAd(ctx, ad)                                     // crawler
 //	batch, _ := st.ReadAds(ctx, "worker-1", 10, time.Second) // classifier
 //	for _, a := range batch {
-//		st.SaveResult(ctx, a.MsgID, a.Ad, classify(a.Ad))   // stores, queues if flagged, acks
+//		st.SaveResult(ctx, a.MsgID, a.Ad, classify(a.Ad)) // stores, queues if flagged, acks
 //	}
-//	it, _ := st.ClaimNext(ctx, store.Actor{Name: "amina", Role: recruitscan.RoleReviewer, Languages: []string{"ar"}})
-//	st.Decide(ctx, it.ID, reviewer, recruitscan.DecisionConfirm, "fee of 9,500 SAR") // reviewer
+//	it, _ := st.ClaimNext(ctx, amina)                        // reviewer
+//	st.Decide(ctx, it.ID, amina, recruitscan.DecisionConfirm, "asks for a fee")
+//
+// Crawl workers in several processes share st.Frontier(), a Redis
+// implementation of the crawler's frontier contract.
 //
 // Errors wrap the root package's sentinels (ErrNotFound, ErrQueueEmpty,
 // ErrNotLeaseHolder, ErrAlreadyDecided, ErrForbidden, ErrInvalid,
