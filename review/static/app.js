@@ -68,7 +68,11 @@
     "d": function () { return click("decide-dismiss"); },
     "e": function () { return click("decide-escalate"); },
     "s": function () { return click("decide-needs-second-look"); },
-    "n": function () { var n = document.getElementById("note"); if (n) n.focus(); return !!n; },
+    "n": function () {
+      var n = document.getElementById("note") || document.getElementById("add-note");
+      if (n) n.focus();
+      return !!n;
+    },
     "/": function () { var q = document.getElementById("search"); if (q) q.focus(); return !!q; },
     "?": function () { toggleHelp(); }
   };
