@@ -73,3 +73,59 @@ func TestNegationWindow(t *testing.T) {
 		}
 	}
 }
+
+func TestLanguage(t *testing.T) {
+	c := builtin(t)
+	tests := []struct{ text, want string }{
+		{"عاملة منزلية للتنازل كينية - الرياض", "ar"},
+		{"سعودی عرب آزاد ویزا دستیاب ہے", "ur"},
+		{"सऊदी अरब आज़ाद वीज़ा उपलब्ध है और यह आपके लिए", "hi"},
+		{"साउदी अरब फ्री भिसा उपलब्ध छ, तपाईं सम्पर्क गर्नुहोस्", "ne"},
+		{"সৌদি আরব ফ্রি ভিসা", "bn"},
+		{"ወደ ሳውዲ አረቢያ የቤት ሰራተኞች", "am"},
+		{"කුවේට් ගෘහ සේවිකා රැකියා", "si"},
+		{"We are hiring electricians for our project in Doha, apply with your CV", "en"},
+		{"Nous recrutons des serveurs pour un hôtel à Dubaï, envoyez votre CV", "fr"},
+		{"Tunahitaji wafanyakazi wa kazi za ndani na mshahara ni mzuri kwa wiki", "sw"},
+		{"Naghahanap kami ng kasambahay para sa pamilya namin sa Dubai", "tl"},
+		{"5addama filipiniya lel tanazol, 3umrha 30 sana, tajruba youmain", "ar-Latn"},
+		{"Saudia azad visa available, kisi bhi kafeel ke paas kaam karo, jaldi contact karein", "ur-Latn"},
+		{"Lowongan kerja di Arab Saudi, gaji besar, berangkat cepat, tidak perlu pengalaman", "id"},
+	}
+	for _, tt := range tests {
+		if got := c.Classify(recruitscan.Ad{Body: tt.text}).Lang; got != tt.want {
+			t.Errorf("Lang(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+	mixed := c.Classify(recruitscan.Ad{Title: "Housemaid for transfer / خادمة للتنازل", Body: "Transfer price 13,000 SAR – مبلغ التنازل، تجربة ٣ أيام، الجواز عندنا"})
+	if len(mixed.Langs) != 2 {
+		t.Errorf("mixed post: Langs = %v, want two", mixed.Langs)
+	}
+}
+
+func TestEntities(t *testing.T) {
+	c := builtin(t)
+	ad := recruitscan.Ad{
+		Title: "Housemaid – Kuwait",
+		Body: "Transfer 850 د.ك, salary 120 KD. WhatsApp ٥٠٠٠ ١٤٢٧ or +974 5555 0148, wa.me/966555500127, " +
+			"Telegram @visa_hurra_ksa555, mail HR@Example-Agency.com, https://t.me/jobs_ksa555. Fee $450, ₹1,35,000",
+	}
+	v := c.Classify(ad)
+	got := map[string]bool{}
+	for _, e := range v.Entities {
+		got[string(e.Kind)+" "+e.Value] = true
+		src := ad.Body
+		if e.Field == recruitscan.FieldTitle {
+			src = ad.Title
+		}
+		if src[e.Start:e.End] != e.Text {
+			t.Errorf("entity %+v: span text %q", e, src[e.Start:e.End])
+		}
+	}
+	for _, w := range []string{"money 850 KWD", "money 120 KWD", "phone +97455550148", "whatsapp +966555500127",
+		"handle visa_hurra_ksa555", "email hr@example-agency.com", "telegram jobs_ksa555", "money 450 USD", "money 135000 INR"} {
+		if !got[w] {
+			t.Errorf("missing entity %q; got %v", w, got)
+		}
+	}
+}

@@ -2,9 +2,9 @@ package classifier
 
 import (
 	"regexp"
-	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
 
@@ -16,17 +16,13 @@ import (
 const maxEntities = 32
 
 var (
-	// on normalised text (ASCII digits, separators collapsed)
-	phoneRe = regexp.MustCompile(`(?:\+|\b00)?\d[\d ()\n]{6,18}\d`)
 	// on the original text
-	emailRe    = regexp.MustCompile(`[\p{L}\p{N}._%+\-]+@[\p{L}\p{N}\-]+(?:\.[\p{L}\p{N}\-]+)*\.\p{L}{2,}`)
-	waLinkRe   = regexp.MustCompile(`(?i)\b(?:wa\.me/|api\.whatsapp\.com/send\?phone=|whatsapp\.com/send\?phone=)\+?(\d{7,15})`)
-	waGroupRe  = regexp.MustCompile(`(?i)\bchat\.whatsapp\.com/([A-Za-z0-9]{10,40})`)
-	tgLinkRe   = regexp.MustCompile(`(?i)\b(?:t|telegram)\.me/(?:s/)?([A-Za-z][A-Za-z0-9_]{3,31})`)
-	handleRe   = regexp.MustCompile(`(?:^|[^\p{L}\p{N}_.@/])@([A-Za-z][A-Za-z0-9_.]{2,31})`)
-	urlRe      = regexp.MustCompile(`(?i)\bhttps?://[^\s<>"'` + "`" + `]+`)
-	moneyAfter *regexp.Regexp // amount then currency
-	moneyBefor *regexp.Regexp // currency then amount
+	emailRe   = regexp.MustCompile(`[\p{L}\p{N}._%+\-]+@[\p{L}\p{N}\-]+(?:\.[\p{L}\p{N}\-]+)*\.\p{L}{2,}`)
+	waLinkRe  = regexp.MustCompile(`(?i)\b(?:wa\.me/|api\.whatsapp\.com/send\?phone=|whatsapp\.com/send\?phone=)\+?(\d{7,15})`)
+	waGroupRe = regexp.MustCompile(`(?i)\bchat\.whatsapp\.com/([A-Za-z0-9]{10,40})`)
+	tgLinkRe  = regexp.MustCompile(`(?i)\b(?:t|telegram)\.me/(?:s/)?([A-Za-z][A-Za-z0-9_]{3,31})`)
+	handleRe  = regexp.MustCompile(`(?:^|[^\p{L}\p{N}_.@/])@([A-Za-z][A-Za-z0-9_.]{2,31})`)
+	urlRe     = regexp.MustCompile(`(?i)\bhttps?://[^\s<>"'` + "`" + `]+`)
 )
 
 // currencies maps currency words (normalised) to ISO codes.
@@ -41,18 +37,7 @@ var currencies = map[string]string{
 	"npr": "NPR", "रु": "NPR", "php": "PHP", "₱": "PHP", "peso": "PHP", "pesos": "PHP",
 	"idr": "IDR", "rp": "IDR", "rupiah": "IDR", "myr": "MYR", "rm": "MYR", "kes": "KES", "ksh": "KES", "ksh.": "KES",
 	"etb": "ETB", "birr": "ETB", "ብር": "ETB", "lkr": "LKR", "රු": "LKR", "රුපියල්": "LKR", "fcfa": "XOF", "cfa": "XOF", "xof": "XOF",
-	"جنيه": "EGP", "egp": "EGP", "shilingi": "KES", "tsh": "TZS",
-}
-
-func init() {
-	var alts []string
-	for k := range currencies {
-		alts = append(alts, regexp.QuoteMeta(norm.String(k)))
-	}
-	sort.Slice(alts, func(i, j int) bool { return len(alts[i]) > len(alts[j]) })
-	cur := "(" + strings.Join(alts, "|") + ")"
-	moneyAfter = regexp.MustCompile(`(\d{2,9}(?:k)?)[ \n]?` + cur + `(?:$|[^\p{L}\p{N}])`)
-	moneyBefor = regexp.MustCompile(`(?:^|[^\p{L}\p{N}])` + cur + `[ \n]?(\d{2,9})`)
+	"جنيه": "EGP", "رق": "QAR", "دب": "BHD", "ره": "AED", "دا": "AED", "egp": "EGP", "shilingi": "KES", "tsh": "TZS",
 }
 
 // regionsByLang lists the phone regions to try for numbers written without
@@ -100,24 +85,36 @@ func originalEntities(f field) []recruitscan.Entity {
 	mk := func(k recruitscan.EntityKind, v string, a, b int) {
 		out = append(out, recruitscan.Entity{Kind: k, Value: v, Field: f.name, Start: a, End: b, Text: s[a:b]})
 	}
-	for _, m := range emailRe.FindAllStringIndex(s, maxEntities) {
-		mk(recruitscan.EntityEmail, strings.ToLower(s[m[0]:m[1]]), m[0], m[1])
+	// Each regex runs only when a cheap substring test says it may match.
+	at := strings.IndexByte(s, '@') >= 0
+	if at {
+		for _, m := range emailRe.FindAllStringIndex(s, maxEntities) {
+			mk(recruitscan.EntityEmail, strings.ToLower(s[m[0]:m[1]]), m[0], m[1])
+		}
 	}
-	for _, m := range waLinkRe.FindAllStringSubmatchIndex(s, maxEntities) {
-		mk(recruitscan.EntityWhatsApp, "+"+s[m[2]:m[3]], m[0], m[1])
+	if containsFold(s, "wa.me") || containsFold(s, "whatsapp.com") {
+		for _, m := range waLinkRe.FindAllStringSubmatchIndex(s, maxEntities) {
+			mk(recruitscan.EntityWhatsApp, "+"+s[m[2]:m[3]], m[0], m[1])
+		}
+		for _, m := range waGroupRe.FindAllStringSubmatchIndex(s, maxEntities) {
+			mk(recruitscan.EntityWhatsApp, "group:"+s[m[2]:m[3]], m[0], m[1])
+		}
 	}
-	for _, m := range waGroupRe.FindAllStringSubmatchIndex(s, maxEntities) {
-		mk(recruitscan.EntityWhatsApp, "group:"+s[m[2]:m[3]], m[0], m[1])
+	if containsFold(s, "t.me/") || containsFold(s, "telegram.me/") {
+		for _, m := range tgLinkRe.FindAllStringSubmatchIndex(s, maxEntities) {
+			mk(recruitscan.EntityTelegram, strings.ToLower(s[m[2]:m[3]]), m[0], m[1])
+		}
 	}
-	for _, m := range tgLinkRe.FindAllStringSubmatchIndex(s, maxEntities) {
-		mk(recruitscan.EntityTelegram, strings.ToLower(s[m[2]:m[3]]), m[0], m[1])
+	if at {
+		for _, m := range handleRe.FindAllStringSubmatchIndex(s, maxEntities) {
+			mk(recruitscan.EntityHandle, strings.ToLower(strings.TrimRight(s[m[2]:m[3]], ".")), m[2]-1, m[3])
+		}
 	}
-	for _, m := range handleRe.FindAllStringSubmatchIndex(s, maxEntities) {
-		mk(recruitscan.EntityHandle, strings.ToLower(strings.TrimRight(s[m[2]:m[3]], ".")), m[2]-1, m[3])
-	}
-	for _, m := range urlRe.FindAllStringIndex(s, maxEntities) {
-		u := strings.TrimRight(s[m[0]:m[1]], ".,;:!?)]}»")
-		mk(recruitscan.EntityURL, u, m[0], m[0]+len(u))
+	if containsFold(s, "http") {
+		for _, m := range urlRe.FindAllStringIndex(s, maxEntities) {
+			u := strings.TrimRight(s[m[0]:m[1]], ".,;:!?)]}»")
+			mk(recruitscan.EntityURL, u, m[0], m[0]+len(u))
+		}
 	}
 	return out
 }
@@ -125,7 +122,7 @@ func originalEntities(f field) []recruitscan.Entity {
 func phones(f field, lang string) []recruitscan.Entity {
 	b := f.n.Bytes()
 	var out []recruitscan.Entity
-	for _, m := range phoneRe.FindAllIndex(b, maxEntities) {
+	for _, m := range phoneCandidates(b) {
 		cand := string(b[m[0]:m[1]])
 		e164, ok := parsePhone(cand, lang)
 		if !ok {
@@ -163,27 +160,143 @@ func parsePhone(cand, lang string) (string, bool) {
 	return "", false
 }
 
+// money finds amounts next to a currency word or symbol in the
+// normalised text: "14000 sar", "sar 14000", "$450", "₹135000", "rp 25 juta".
+// It walks the words once; no regex.
 func money(f field) []recruitscan.Entity {
 	b := f.n.Bytes()
+	words := splitWords(b)
 	var out []recruitscan.Entity
-	emit := func(amt, cur string, a, e int) {
-		code := currencies[cur]
-		if code == "" {
-			code = lookupCurrency(cur)
+	for i, w := range words {
+		tok := string(b[w[0]:w[1]])
+		amt, cur, ok := glued(tok)
+		start, end := w[0], w[1]
+		switch {
+		case ok:
+		case isAmount(tok) && i+2 < len(words) && abbrev(b, words[i+1], words[i+2]) != "":
+			amt, cur, end = tok, abbrev(b, words[i+1], words[i+2]), words[i+2][1]
+		case isAmount(tok) && i+1 < len(words) && lookupCurrency(string(b[words[i+1][0]:words[i+1][1]])) != "":
+			amt, cur, end = tok, lookupCurrency(string(b[words[i+1][0]:words[i+1][1]])), words[i+1][1]
+		case isAmount(tok) && i > 0 && lookupCurrency(string(b[words[i-1][0]:words[i-1][1]])) != "":
+			amt, cur, start = tok, lookupCurrency(string(b[words[i-1][0]:words[i-1][1]])), words[i-1][0]
+		default:
+			continue
 		}
-		if strings.HasSuffix(amt, "k") {
-			amt = strings.TrimSuffix(amt, "k") + "000"
+		s, e := f.n.Span(start, end)
+		out = append(out, recruitscan.Entity{Kind: recruitscan.EntityMoney, Value: normAmount(amt) + " " + cur, Field: f.name, Start: s, End: e, Text: f.orig[s:e]})
+		if len(out) == maxEntities {
+			break
 		}
-		s, en := f.n.Span(a, e)
-		out = append(out, recruitscan.Entity{Kind: recruitscan.EntityMoney, Value: strings.TrimLeft(amt, "0") + " " + code, Field: f.name, Start: s, End: en, Text: f.orig[s:en]})
-	}
-	for _, m := range moneyAfter.FindAllSubmatchIndex(b, maxEntities) {
-		emit(string(b[m[2]:m[3]]), string(b[m[4]:m[5]]), m[2], m[5])
-	}
-	for _, m := range moneyBefor.FindAllSubmatchIndex(b, maxEntities) {
-		emit(string(b[m[4]:m[5]]), string(b[m[2]:m[3]]), m[2], m[5])
 	}
 	return out
+}
+
+// abbrev reads a dotted Arabic currency abbreviation, which normalises to
+// two one-letter words ("د.ك" → "د", "ك").
+func abbrev(b []byte, w1, w2 [2]int) string {
+	a, c := string(b[w1[0]:w1[1]]), string(b[w2[0]:w2[1]])
+	if utf8.RuneCountInString(a) != 1 || utf8.RuneCountInString(c) != 1 {
+		return ""
+	}
+	return lookupCurrency(a + c)
+}
+
+// splitWords returns the [start, end) of each word of normalised text.
+func splitWords(b []byte) [][2]int {
+	var ws [][2]int
+	s := 0
+	for i := 0; i <= len(b); i++ {
+		if i == len(b) || b[i] == ' ' || b[i] == '\n' {
+			if i > s {
+				ws = append(ws, [2]int{s, i})
+			}
+			s = i + 1
+		}
+	}
+	return ws
+}
+
+// isAmount: 2 to 9 digits, optionally with a k suffix ("5k").
+func isAmount(t string) bool {
+	t = strings.TrimSuffix(t, "k")
+	if len(t) < 2 || len(t) > 9 {
+		return false
+	}
+	for i := 0; i < len(t); i++ {
+		if t[i] < '0' || t[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// glued splits a token that carries its currency: "$450", "₹135000",
+// "sar1500", "450$".
+func glued(t string) (amt, cur string, ok bool) {
+	i := strings.IndexAny(t, "0123456789")
+	if i < 0 {
+		return "", "", false
+	}
+	j := strings.LastIndexAny(t, "0123456789") + 1
+	pre, num, post := t[:i], t[i:j], t[j:]
+	switch {
+	case pre != "" && post == "" && isAmount(num):
+		cur = lookupCurrency(pre)
+	case pre == "" && post != "" && post != "k" && isAmount(num):
+		cur = lookupCurrency(post)
+	}
+	return num, cur, cur != ""
+}
+
+func normAmount(a string) string {
+	if strings.HasSuffix(a, "k") {
+		a = strings.TrimSuffix(a, "k") + "000"
+	}
+	return strings.TrimLeft(a, "0")
+}
+
+// phoneCandidates returns the spans of runs of digits, spaces and
+// parentheses (with a leading "+") holding 7 to 15 digits.
+func phoneCandidates(b []byte) [][2]int {
+	var out [][2]int
+	for i := 0; i < len(b); {
+		if !(b[i] == '+' || isDigit(b[i])) || (i > 0 && isWordByte(b[i-1])) {
+			i++
+			continue
+		}
+		j, digits, last := i, 0, -1
+		for j < len(b) && (isDigit(b[j]) || b[j] == ' ' || b[j] == '(' || b[j] == ')' || (j == i && b[j] == '+')) {
+			if isDigit(b[j]) {
+				digits++
+				last = j
+			}
+			j++
+		}
+		if digits >= 7 && digits <= 15 && last >= 0 && (last+1 == len(b) || !isWordByte(b[last+1])) {
+			out = append(out, [2]int{i, last + 1})
+			if len(out) == maxEntities {
+				break
+			}
+		}
+		i = max(j, i+1)
+	}
+	return out
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// isWordByte: ASCII letters and digits, and any byte of a multi-byte rune.
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || isDigit(c) || c >= 0x80
+}
+
+func containsFold(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return true
+		}
+	}
+	return false
 }
 
 var normCurrencies = sync.OnceValue(func() map[string]string {

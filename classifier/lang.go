@@ -9,8 +9,12 @@ import (
 	"github.com/pemistahl/lingua-go"
 )
 
-// sampleRunes bounds the text looked at to identify the language.
-const sampleRunes = 600
+// sampleRunes bounds the text looked at to identify the language;
+// linguaSample bounds what lingua sees when the stopwords cannot decide.
+const (
+	sampleRunes  = 600
+	linguaSample = 240
+)
 
 // langID identifies languages: by script first, then by word markers
 // (Nepali vs Hindi, Urdu vs Persian vs Arabic, Arabizi, Roman Urdu), and
@@ -191,8 +195,11 @@ func (l *langID) latinLang(text string) string {
 	if markerCount(words, taglish) >= 3 {
 		return "tl"
 	}
-	if !l.useModel {
-		return "en"
+	if lang, ok := latinByStopwords(words); ok || !l.useModel {
+		return lang
+	}
+	if len(text) > linguaSample {
+		text = text[:linguaSample]
 	}
 	if lang, ok := l.detector().DetectLanguageOf(text); ok {
 		return linguaCodes[lang]

@@ -90,3 +90,52 @@ func arabicScriptLang(text string) string {
 	}
 	return "ar"
 }
+
+// stopwords of the Latin-script languages we cover. A clear lead decides
+// without the language model (fast path); ties go to lingua.
+var stopwords = map[string]map[string]bool{
+	"en": set("the", "and", "for", "with", "you", "your", "are", "will", "our", "we", "of", "to", "in", "is", "be", "this", "from", "have", "per", "all"),
+	"fr": set("le", "la", "les", "des", "et", "pour", "vous", "avec", "de", "du", "une", "est", "sur", "au", "aux", "nous", "pas", "votre", "dans", "par"),
+	"id": set("dan", "yang", "untuk", "di", "dengan", "tidak", "ke", "kami", "dari", "akan", "atau", "juga", "sudah", "kerja", "gaji", "perlu", "ada", "ini", "anda"),
+	"sw": set("na", "ya", "wa", "kwa", "ni", "za", "la", "katika", "kazi", "mshahara", "hakuna", "kama", "wako", "yako", "kwenye", "kupitia", "siku", "kila", "bure", "au"),
+	"tl": set("ang", "ng", "mga", "sa", "po", "kayo", "namin", "kami", "walang", "may", "lang", "sahod", "trabaho", "para", "ito", "kung", "hindi", "na", "ay", "at"),
+}
+
+var (
+	indonesianOnly = set("lowongan", "dibutuhkan", "dicari", "bisa", "saja", "nanti", "berangkat", "pengalaman", "tidak perlu", "biaya", "hubungi", "tanpa", "sampai", "cuma", "buruan", "diurus", "karena", "kantor", "paspor")
+	malayOnly      = set("boleh", "sahaja", "jawatan", "kosong", "syarikat", "kerana", "iaitu", "pejabat", "pasport", "cuti", "sila", "memohon", "kelayakan", "ringgit")
+)
+
+// latinByStopwords returns the language whose stopwords lead clearly.
+// Indonesian and Malay share most function words: a lead between them
+// alone goes to lingua.
+func latinByStopwords(words []string) (string, bool) {
+	best, second, lang := 0, 0, "en"
+	for _, l := range []string{"en", "fr", "id", "ms", "sw", "tl"} {
+		n := 0
+		for _, w := range words {
+			if stopwords[l][strings.Trim(w, ".,:;!?()\"'")] {
+				n++
+			}
+		}
+		switch {
+		case n > best:
+			best, second, lang = n, best, l
+		case n > second:
+			second = n
+		}
+	}
+	if lang == "id" {
+		// Indonesian and Malay share their function words: decide by the
+		// words only one of them uses, else leave it to the model.
+		id, ms := markerCount(words, indonesianOnly), markerCount(words, malayOnly)
+		switch {
+		case id > ms:
+			return "id", best >= 2
+		case ms > id:
+			return "ms", best >= 2
+		}
+		return "id", false
+	}
+	return lang, best >= 3 && best >= 2*second
+}
