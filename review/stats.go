@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/recruitscan/recruitscan"
@@ -128,23 +129,57 @@ func (s *Server) ruleStats(ctx context.Context, from, to time.Time) ([]RuleStats
 			rs.Confirmed++
 		}
 	}
-	for _, e := range es {
-		a, err := s.cfg.Store.Ad(ctx, e.ItemID)
-		if errors.Is(err, recruitscan.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("ad %s: %w", e.ItemID, err)
+	verdicts, err := s.verdicts(ctx, es)
+	if err != nil {
+		return nil, err
+	}
+	for i, e := range es {
+		v := verdicts[i]
+		if v == nil {
+			continue // the ad's data expired (dismissed ads may be retained briefly)
 		}
 		d, _ := decisionOf(e)
-		for shadow, hits := range map[bool][]recruitscan.Hit{false: a.Verdict.Hits, true: a.Verdict.Shadow} {
+		for shadow, hits := range map[bool][]recruitscan.Hit{false: v.Hits, true: v.Shadow} {
 			for _, rule := range ruleIDs(hits) {
 				add(rule, "", shadow, positive(d))
-				add(rule, a.Verdict.Lang, shadow, positive(d))
+				add(rule, v.Lang, shadow, positive(d))
 			}
 		}
 	}
 	return sortRuleStats(acc), nil
+}
+
+// verdictWorkers bounds the concurrent ad reads of verdicts.
+const verdictWorkers = 8
+
+// verdicts reads the verdict of each entry's ad, a few at a time; an ad
+// that no longer exists gives nil.
+func (s *Server) verdicts(ctx context.Context, es []recruitscan.AuditEntry) ([]*recruitscan.Verdict, error) {
+	out := make([]*recruitscan.Verdict, len(es))
+	errs := make([]error, len(es))
+	sem := make(chan struct{}, verdictWorkers)
+	var wg sync.WaitGroup
+	for i, e := range es {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			a, err := s.cfg.Store.Ad(ctx, e.ItemID)
+			switch {
+			case err == nil:
+				out[i] = &a.Verdict
+			case !errors.Is(err, recruitscan.ErrNotFound):
+				errs[i] = fmt.Errorf("ad %s: %w", e.ItemID, err)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err // the first is enough: Redis is down or the like
+		}
+	}
+	return out, nil
 }
 
 func ruleIDs(hits []recruitscan.Hit) []string {
