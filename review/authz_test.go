@@ -1,6 +1,7 @@
 package review
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -8,6 +9,8 @@ import (
 	"time"
 
 	"github.com/recruitscan/recruitscan"
+	"github.com/recruitscan/recruitscan/internal/testredis"
+	"github.com/recruitscan/recruitscan/store"
 )
 
 // call is one request of the authorisation matrix.
@@ -403,5 +406,33 @@ func TestClientIP(t *testing.T) {
 		if got := clientIP(r, tc.header); got != tc.want {
 			t.Errorf("clientIP(%q, %q) = %q, want %q", tc.header, tc.values, got, tc.want)
 		}
+	}
+}
+
+func TestConfigErrorsNameTheUser(t *testing.T) {
+	c, prefix := testredis.Client(t)
+	st, _ := store.New(store.Config{Client: c, Prefix: prefix})
+	hash, _ := HashPassword(testPassword)
+	tests := []struct {
+		users []User
+		want  string
+	}{
+		{[]User{{Name: "ok", Role: reviewer, PasswordHash: hash}, {Name: "x", Role: "boss", PasswordHash: hash}}, `users[1]: user "x": role "boss"`},
+		{[]User{{Name: "a b", Role: reviewer, PasswordHash: hash}}, `users[0]: name "a b"`},
+		{[]User{{Name: "p", Role: lead, PasswordHash: "secret"}}, `users[0]: user "p": password_hash`},
+		{[]User{{Name: "d", Role: lead, PasswordHash: hash}, {Name: "d", Role: admin, PasswordHash: hash}}, `users[1]: invalid value: duplicate name "d"`},
+	}
+	for _, tc := range tests {
+		_, err := New(Config{Store: st, Users: tc.users})
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !errors.Is(err, recruitscan.ErrInvalid) {
+			t.Errorf("New with %v: %v, want an ErrInvalid naming %s", tc.users, err, tc.want)
+		}
+	}
+	// A disabled user needs no hash.
+	if _, err := New(Config{Store: st, Users: []User{{Name: "gone", Role: reviewer, Disabled: true}}}); err != nil {
+		t.Errorf("disabled user without a hash: %v", err)
+	}
+	if _, err := New(Config{Store: st, Tokens: []Token{{Name: "t", Role: admin, Secret: "short"}}}); err == nil || !strings.Contains(err.Error(), `tokens[0] ("t")`) {
+		t.Errorf("short token secret: %v", err)
 	}
 }

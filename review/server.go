@@ -156,7 +156,7 @@ func checkUser(u User) error {
 		return fmt.Errorf("name %q: %w: want a non-empty name without spaces or colons", u.Name, recruitscan.ErrInvalid)
 	case !validRole(u.Role):
 		return fmt.Errorf("user %q: role %q: %w (want reviewer, lead or admin)", u.Name, u.Role, recruitscan.ErrInvalid)
-	case !strings.HasPrefix(u.PasswordHash, "$2"):
+	case !u.Disabled && !strings.HasPrefix(u.PasswordHash, "$2"):
 		return fmt.Errorf("user %q: password_hash: %w: not a bcrypt hash (use `recruitscan user passwd`)", u.Name, recruitscan.ErrInvalid)
 	}
 	return nil
