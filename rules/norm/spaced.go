@@ -2,47 +2,59 @@ package norm
 
 import "unicode/utf8"
 
+// token is one word of the normalised text and the separator after it.
+type token struct {
+	start, end int
+	single     bool // exactly one letter
+	sep        byte // ' ', '\n' or 0 at the end
+}
+
 // joinSpacedLetters removes the spaces inside runs of three or more
-// single-letter tokens ("f r e e visa" → "free visa"), a common way to
-// slip key terms past keyword filters.
+// single-letter words separated by single spaces ("f r e e visa" → "free
+// visa"), a common way to slip key terms past keyword filters. A run never
+// crosses a sentence break.
 func (n *normalizer) joinSpacedLetters() {
-	b := n.t.b
-	drop := make(map[int]bool)
-	run := []int{} // positions of spaces inside the current run
-	letters := 0
-	flush := func() {
-		if letters >= 3 {
-			for _, p := range run[:min(len(run), letters-1)] {
-				drop[p] = true
+	toks := n.tokens()
+	var drop map[int]bool
+	for i := 0; i < len(toks); {
+		j := i
+		for j < len(toks) && toks[j].single && (j == i || toks[j-1].sep == ' ') {
+			j++
+		}
+		if j-i >= 3 {
+			if drop == nil {
+				drop = map[int]bool{}
+			}
+			for k := i; k < j-1; k++ {
+				drop[toks[k].end] = true // the space between two letters of the run
 			}
 		}
-		run, letters = run[:0], 0
+		i = max(j, i+1)
 	}
+	if drop != nil {
+		n.compact(drop)
+	}
+}
+
+func (n *normalizer) tokens() []token {
+	b := n.t.b
+	var toks []token
 	for i := 0; i < len(b); {
 		j := i
 		for j < len(b) && b[j] != ' ' && b[j] != '\n' {
 			j++
 		}
-		r, size := utf8.DecodeRune(b[i:j])
-		single := j-i == size && j > i && IsWordRune(r) && !(r >= '0' && r <= '9')
-		if !single {
-			flush()
-		} else {
-			letters++
-			if j < len(b) && j+1 < len(b) && b[j] == ' ' {
-				run = append(run, j)
+		if j > i {
+			r, size := utf8.DecodeRune(b[i:j])
+			t := token{start: i, end: j, single: j-i == size && IsWordRune(r) && !(r >= '0' && r <= '9')}
+			if j < len(b) {
+				t.sep = b[j]
 			}
-		}
-		if !single {
-			run = run[:0]
+			toks = append(toks, t)
 		}
 		i = j + 1
 	}
-	flush()
-	if len(drop) == 0 {
-		return
-	}
-	n.compact(drop)
+	return toks
 }
 
 // compact removes the bytes at the given positions.
