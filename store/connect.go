@@ -24,7 +24,7 @@ const (
 	defaultMaxRetries   = 3
 	minRetryBackoff     = 8 * time.Millisecond
 	maxRetryBackoff     = 512 * time.Millisecond
-	pingTimeout         = 2 * time.Second
+	pingTimeout         = 5 * time.Second // refused connections fail at once; this bounds a silent address
 )
 
 // Connect opens a Redis client for url and pings it with a short deadline.

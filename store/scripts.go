@@ -332,17 +332,20 @@ return n
 // KEYS[1] stream, KEYS[2] dead-letter stream, KEYS[3] failure counts.
 // ARGV: group, msg id, cause, max attempts, now, max dead letters, force
 // ("1" or "0"), attempts floor (deliveries seen, 0 if unknown).
-// Returns {dead (0/1), attempts}.
+// Returns {dead (0/1), attempts}; {0, 0} when the entry is gone (already
+// acknowledged or dead-lettered).
 var failScript = redis.NewScript(`
+local e = redis.call('XRANGE', KEYS[1], ARGV[2], ARGV[2])
+if not e[1] then
+  redis.call('HDEL', KEYS[3], ARGV[2])
+  return {0, 0}
+end
 local n = redis.call('HINCRBY', KEYS[3], ARGV[2], 1)
 if tonumber(ARGV[8]) > n then n = tonumber(ARGV[8]) end
 if n < tonumber(ARGV[4]) and ARGV[7] ~= '1' then return {0, n} end
-local e = redis.call('XRANGE', KEYS[1], ARGV[2], ARGV[2])
 local ad = ''
-if e[1] then
-  local f = e[1][2]
-  for i = 1, #f, 2 do if f[i] == 'ad' then ad = f[i + 1] end end
-end
+local f = e[1][2]
+for i = 1, #f, 2 do if f[i] == 'ad' then ad = f[i + 1] end end
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], '*', 'msg', ARGV[2], 'ad', ad,
   'error', ARGV[3], 'attempts', n, 'at', ARGV[5])
 redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])

@@ -430,6 +430,13 @@ func TestFailAndDeadLetter(t *testing.T) {
 		if si != (StreamInfo{DeadLetters: 1}) {
 			t.Errorf("StreamInfo = %+v", si)
 		}
+		// Failing an entry that is gone changes nothing.
+		if dead, err := e.s.FailAd(ctx, got[0].MsgID, errors.New("late")); dead || err != nil {
+			t.Errorf("FailAd of a dead-lettered entry = %v, %v", dead, err)
+		}
+		if n, _ := e.c.HLen(ctx, e.s.k.failCounts()).Result(); n != 0 {
+			t.Errorf("%d failure counters left", n)
+		}
 	}, func(c *Config) { c.MaxAttempts = 3 })
 }
 
