@@ -295,11 +295,11 @@ func TestFetchEndsWithinLease(t *testing.T) {
 	cfg, _ := testConfig(t, &memSink{}, recruitscan.Source{ID: "l", Type: recruitscan.SourceHTML,
 		URLs: []string{busy.URL + "/busy", ok.URL + "/ok"}, AllowPrivate: true, Parallel: 2,
 		Domains: []string{"127.0.0.1"}})
-	cfg.LeaseTTL, cfg.FetchTimeout, cfg.MaxRetries, cfg.MaxBackoff = 2*time.Second, time.Second, 100, time.Second
+	cfg.LeaseTTL, cfg.FetchTimeout, cfg.MaxRetries, cfg.MaxBackoff = 3*time.Second, 1500*time.Millisecond, 100, time.Second
 	start := time.Now()
 	st := crawlOnce(t, cfg).Sources["l"]
-	if d := time.Since(start); d > 1900*time.Millisecond {
-		t.Errorf("fetch took %v, past 9/10 of the 2s lease", d)
+	if d := time.Since(start); d > 2900*time.Millisecond {
+		t.Errorf("fetch took %v, past 9/10 of the 3s lease", d)
 	}
 	if st.ErrorKinds["timeout"] != 1 || st.Ads != 1 {
 		t.Errorf("stats %+v: want one timeout and /ok's ad", st)

@@ -51,6 +51,9 @@ func canonURL(u *url.URL) (string, error) {
 	c.User = nil
 	c.Fragment, c.RawFragment = "", ""
 	c.Host = canonHost(c.Scheme, c.Host)
+	if c.Hostname() == "" {
+		return "", fmt.Errorf("canonicalize %q: %w: no host", u.String(), ErrBadURL)
+	}
 	c.Path = pathSession.ReplaceAllString(c.Path, "")
 	c.RawPath = ""
 	if c.Path == "" {

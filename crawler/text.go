@@ -152,35 +152,57 @@ func htmlText(fragment string) string {
 }
 
 // tidy collapses runs of spaces within lines, trims lines, drops control
-// characters and keeps at most one empty line between paragraphs.
+// characters and empty lines (one line per block or paragraph). It is on
+// the hot path of every page, hence one pass copying whole words.
 func tidy(s string) string {
 	var out strings.Builder
 	out.Grow(len(s))
-	blank := 0
-	for line := range strings.SplitSeq(s, "\n") {
-		line = strings.Join(strings.FieldsFunc(line, isSpace), " ")
-		line = strings.Map(dropControl, line)
-		if line == "" {
-			blank++
-			continue
+	space, newlines := false, 0
+	word := -1 // start of the word being read, or -1
+	flush := func(end int) {
+		if word < 0 {
+			return
 		}
 		if out.Len() > 0 {
-			out.WriteByte('\n')
-			if blank > 1 {
+			switch {
+			case newlines > 0:
 				out.WriteByte('\n')
+			case space:
+				out.WriteByte(' ')
 			}
 		}
-		blank = 0
-		out.WriteString(line)
+		out.WriteString(s[word:end])
+		space, newlines, word = false, 0, -1
 	}
+	for i := 0; i < len(s); {
+		r, n := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRuneInString(s[i:])
+		}
+		switch {
+		case r == '\n' || isSpace(r) || isControl(r) || (r == utf8.RuneError && n == 1):
+			flush(i)
+			if r == '\n' {
+				newlines++
+			} else if isSpace(r) {
+				space = true
+			}
+		case word < 0:
+			word = i
+		}
+		i += n
+	}
+	flush(len(s))
 	return out.String()
 }
 
-func isSpace(r rune) bool { return unicode.IsSpace(r) || r == '\u00a0' || r == '\u200b' }
-
-func dropControl(r rune) rune {
-	if unicode.IsControl(r) {
-		return -1
+func isSpace(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r == ' ' || r == '\t' || r == '\r' || r == '\v' || r == '\f'
 	}
-	return r
+	return unicode.IsSpace(r) || r == '\u00a0' || r == '\u200b'
+}
+
+func isControl(r rune) bool {
+	return r < ' ' || (r >= 0x7f && r < 0xa0)
 }

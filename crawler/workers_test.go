@@ -105,11 +105,16 @@ func TestTwoWorkersShareAFrontier(t *testing.T) {
 			s, hits := bigSite(t, lists, per)
 			shared := NewMemFrontier(nil)
 			sink := &memSink{}
+			// The lease must outlast any fetch (else a slow fetch is taken
+			// over); short when a worker is killed so that its leases come
+			// back soon, but with room for a loaded machine under -race.
+			lease := time.Minute
+			if kill {
+				lease = 6 * time.Second
+			}
 			newWorker := func(fr Frontier) *Crawler {
 				cfg, _ := testConfig(t, sink, bigSource(s.URL, 4, 5000))
-				// The lease must outlast any fetch (else a slow fetch is
-				// taken over); short here so a killed worker's come back soon.
-				cfg.Frontier, cfg.LeaseTTL, cfg.FetchTimeout, cfg.Logger = fr, 2*time.Second, time.Second, nil
+				cfg.Frontier, cfg.LeaseTTL, cfg.FetchTimeout, cfg.Logger = fr, lease, lease/2, nil
 				c, err := New(cfg)
 				if err != nil {
 					t.Fatal(err)

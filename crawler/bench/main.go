@@ -23,6 +23,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -44,11 +45,22 @@ func run(args []string) error {
 	url := fs.String("url", "", "the site's URL (or host:port for -mode serve)")
 	only := fs.String("only", "recruitscan,colly,scrapy", "crawlers to compare")
 	memprofile := fs.String("memprofile", "", "with -mode recruitscan: write a heap profile here after the crawl")
+	cpuprofile := fs.String("cpuprofile", "", "with -mode recruitscan: write a CPU profile of the crawl here")
+	runs := fs.Int("runs", 3, "runs of each crawler; the median pages/s and the largest peak RSS are reported")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	switch *mode {
 	case "recruitscan":
+		if *cpuprofile != "" {
+			f, err := os.Create(*cpuprofile)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			pprof.StartCPUProfile(f)
+			defer pprof.StopCPUProfile()
+		}
 		n, err := crawlRecruitscan(*url, *pages, *parallel)
 		if err == nil && *memprofile != "" {
 			err = writeHeap(*memprofile)
@@ -60,7 +72,7 @@ func run(args []string) error {
 		fmt.Println("serving", *pages, "pages on", *url)
 		return http.ListenAndServe(*url, newSite(*pages))
 	case "":
-		return compare(*pages, *parallel, strings.Split(*only, ","))
+		return compare(*pages, *parallel, *runs, strings.Split(*only, ","))
 	}
 	return fmt.Errorf("unknown mode %q", *mode)
 }
@@ -84,7 +96,7 @@ func report(n int, err error) error {
 	return nil
 }
 
-func compare(pages, parallel int, only []string) error {
+func compare(pages, parallel, runs int, only []string) error {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
@@ -98,7 +110,7 @@ func compare(pages, parallel int, only []string) error {
 		return err
 	}
 	fmt.Printf("site: %d pages at %s, parallelism %d, GOMAXPROCS %d\n", pages, url, parallel, runtime.GOMAXPROCS(0))
-	fmt.Printf("%-12s %8s %9s %10s %12s\n", "crawler", "pages", "seconds", "pages/s", "peak RSS MB")
+	fmt.Printf("%-12s %8s %9s %10s %12s   (median of %d runs; largest RSS)\n", "crawler", "pages", "seconds", "pages/s", "peak RSS MB", runs)
 	for _, name := range only {
 		var cmd *exec.Cmd
 		switch name {
@@ -112,37 +124,51 @@ func compare(pages, parallel int, only []string) error {
 		default:
 			cmd = exec.Command(self, "-mode", name, "-url", url, "-pages", strconv.Itoa(pages), "-parallel", strconv.Itoa(parallel))
 		}
-		if err := measure(name, cmd); err != nil {
+		if err := measure(name, cmd, runs); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
 	}
 	return nil
 }
 
-// measure runs one crawler process and prints its row.
-func measure(name string, cmd *exec.Cmd) error {
-	cmd.Stderr = os.Stderr
-	start := time.Now()
-	out, err := cmd.Output()
-	secs := time.Since(start).Seconds()
-	if err != nil {
-		return err
+// measure runs one crawler process runs times and prints its row: the
+// median rate and the largest peak RSS.
+func measure(name string, cmd *exec.Cmd, runs int) error {
+	var rates []float64
+	var secs []float64
+	n, maxRSS := 0, int64(0)
+	for range max(runs, 1) {
+		c := exec.Command(cmd.Path, cmd.Args[1:]...)
+		c.Stderr = os.Stderr
+		start := time.Now()
+		out, err := c.Output()
+		d := time.Since(start).Seconds()
+		if err != nil {
+			return err
+		}
+		if n, err = pagesLine(out); err != nil {
+			return err
+		}
+		ru, ok := c.ProcessState.SysUsage().(*syscall.Rusage)
+		if !ok {
+			return errors.New("no rusage")
+		}
+		maxRSS = max(maxRSS, ru.Maxrss)
+		rates, secs = append(rates, float64(n)/d), append(secs, d)
 	}
-	n := 0
+	sort.Float64s(rates)
+	sort.Float64s(secs)
+	fmt.Printf("%-12s %8d %9.2f %10.0f %12.1f\n", name, n, secs[len(secs)/2], rates[len(rates)/2], float64(maxRSS)/1024)
+	return nil
+}
+
+func pagesLine(out []byte) (int, error) {
 	for _, line := range strings.Split(string(out), "\n") {
 		if v, ok := strings.CutPrefix(line, "PAGES "); ok {
-			n, _ = strconv.Atoi(strings.TrimSpace(v))
+			return strconv.Atoi(strings.TrimSpace(v))
 		}
 	}
-	if n == 0 {
-		return errors.New("no PAGES line in the output:\n" + string(out))
-	}
-	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	if !ok {
-		return errors.New("no rusage")
-	}
-	fmt.Printf("%-12s %8d %9.2f %10.0f %12.1f\n", name, n, secs, float64(n)/secs, float64(ru.Maxrss)/1024)
-	return nil
+	return 0, errors.New("no PAGES line in the output:\n" + string(out))
 }
 
 // spiderPath finds spider.py beside this file's package directory.
