@@ -180,13 +180,17 @@ func (s *Server) login(r *http.Request, name, pw string) (User, error) {
 		if err := errors.Join(s.userLim.fail(ctx, ukey), s.ipLim.fail(ctx, ikey)); err != nil {
 			s.log.Error("review: count failed login", "err", err)
 		}
-		s.audit(r.Context(), &principal{Name: inert(truncate(name, 64))}, "login_failed", "", "from "+ip)
+		who := inert(truncate(name, 64))
+		if who == "" {
+			who = "(no name)"
+		}
+		s.audit(ctx, &principal{Name: who}, "login_failed", "", "from "+ip)
 		return User{}, fmt.Errorf("login %q: %w", name, recruitscan.ErrForbidden)
 	}
 	if err := s.userLim.reset(ctx, ukey); err != nil {
 		s.log.Error("review: reset login failures", "err", err)
 	}
-	s.audit(r.Context(), &principal{Name: name}, "login", "", "from "+ip)
+	s.audit(ctx, &principal{Name: name}, "login", "", "from "+ip)
 	return u, nil
 }
 
