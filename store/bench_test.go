@@ -129,7 +129,8 @@ func fill(b *testing.B, s *Store, ads []recruitscan.Ad, from, to int) {
 			rs = append(rs, realistic(ads, j))
 		}
 		if _, err := s.SaveResults(context.Background(), rs); err != nil {
-			b.Fatal(err)
+			b.Error(err) // not Fatal: fill also runs on worker goroutines
+			return
 		}
 	}
 }
@@ -170,6 +171,26 @@ func BenchmarkSaveResults(b *testing.B) {
 	rate := float64(b.N) / time.Since(start).Seconds()
 	b.StopTimer()
 	reportRate(b, "save results", rate)
+}
+
+// BenchmarkSaveResultsParallel: as BenchmarkSaveResults with 4 workers,
+// as several classifier workers would run.
+func BenchmarkSaveResultsParallel(b *testing.B) {
+	const workers = 4
+	c, prefix := benchClient(b)
+	s, _ := New(Config{Client: c, Prefix: prefix})
+	ads := corpus(b)
+	per := (b.N + workers - 1) / workers
+	b.ResetTimer()
+	start := time.Now()
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() { fill(b, s, ads, w*per, min((w+1)*per, b.N)) })
+	}
+	wg.Wait()
+	rate := float64(b.N) / time.Since(start).Seconds()
+	b.StopTimer()
+	reportRate(b, "save results, 4 workers", rate)
 }
 
 const batchSize = 200
