@@ -271,6 +271,14 @@ func TestBrowserReviewFlow(t *testing.T) {
 		t.Errorf("stored item %+v (%v): want confirmed by rev1 with the note", it, err)
 	}
 
+	// Urdu reads right to left too.
+	b.do("open the Urdu ad", chromedp.Navigate(e.ts.URL+"/items/"+idUrdu))
+	b.waitFor("Urdu ad", `!!document.getElementById("ad-body")`)
+	if got := eval[string](b, `(() => { const d = document.getElementById("ad-body"); return d.lang + " " + getComputedStyle(d).direction + " " + document.querySelectorAll("#ad-body mark.hit").length; })()`); got != "ur rtl 1" {
+		t.Errorf("Urdu ad body: %q, want lang ur, rtl, one highlight", got)
+	}
+	b.shot("06-urdu-ad-rtl")
+
 	// ? opens the help.
 	b.key("?")
 	if eval[bool](b, `document.getElementById("help").hidden`) {
