@@ -14,11 +14,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
 	"github.com/recruitscan/recruitscan"
 	"github.com/recruitscan/recruitscan/crawler"
 	"github.com/recruitscan/recruitscan/internal/testredis"
 	"github.com/recruitscan/recruitscan/store"
+	"github.com/redis/go-redis/v9"
 )
 
 // redisFrontier adapts store's Redis frontier to crawler.Frontier (the
