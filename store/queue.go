@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -291,6 +292,8 @@ func (s *Store) Queue(ctx context.Context, f QueueFilter) ([]recruitscan.ReviewI
 		return s.queuePage(ctx, src, f)
 	case src.coversLevel(f):
 		return s.queueLevel(ctx, src, f)
+	case f.Status == "" && f.Lang != "" && f.Indicator == "" && f.SourceID == "" && f.MinAge == 0:
+		return s.queueOpenLang(ctx, f)
 	}
 	return s.queueScan(ctx, src, f)
 }
@@ -354,6 +357,39 @@ func (s *Store) queueLevel(ctx context.Context, q queueSource, f QueueFilter) ([
 	}
 	items, err := s.items(ctx, "queue", ids)
 	return items, int(total.Val()), err
+}
+
+// queueOpenLang lists waiting items of one language (and level): the
+// pending ones from the language's ordered set, merged in queue order with
+// the claimed ones, which are few (one or two per reviewer).
+func (s *Store) queueOpenLang(ctx context.Context, f QueueFilter) ([]recruitscan.ReviewItem, int, error) {
+	pf := f
+	pf.Status, pf.Offset, pf.Limit = recruitscan.StatusPending, 0, f.Offset+f.Limit
+	pending, total, err := s.Queue(ctx, pf)
+	if err != nil {
+		return nil, 0, err
+	}
+	claims, err := s.Claims(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	all := pending
+	for _, it := range claims {
+		if it.Lang == langKey(f.Lang) && (f.Level == nil || it.Level == *f.Level) {
+			all = append(all, it)
+			total++
+		}
+	}
+	slices.SortStableFunc(all, queueOrder)
+	all = all[min(f.Offset, len(all)):]
+	return all[:min(f.Limit, len(all))], total, nil
+}
+
+// queueOrder is the review queue's order: level, then score (both
+// highest first), then age (oldest first), then id.
+func queueOrder(a, b recruitscan.ReviewItem) int {
+	return cmp.Or(cmp.Compare(b.Level, a.Level), cmp.Compare(b.Score, a.Score),
+		a.EnqueuedAt.Compare(b.EnqueuedAt), strings.Compare(a.ID, b.ID))
 }
 
 func (s *Store) rangeIDs(ctx context.Context, q queueSource, start, stop int64) ([]string, error) {

@@ -363,7 +363,7 @@ func TestQueueFiltersAndStats(t *testing.T) {
 			e.clk.Advance(time.Minute)
 		}
 		e.s.ClaimNext(ctx, reviewer("bob"))
-		med := recruitscan.LevelMedium
+		med, high := recruitscan.LevelMedium, recruitscan.LevelHigh
 		cases := []struct {
 			name      string
 			f         QueueFilter
@@ -378,6 +378,9 @@ func TestQueueFiltersAndStats(t *testing.T) {
 			{"pending medium en", QueueFilter{Status: recruitscan.StatusPending, Lang: "en", Level: &med, Limit: 3}, 10, itemID(27), 3},
 			{"medium from source", QueueFilter{Level: &med, SourceID: "src1", Limit: 3, Offset: 1}, 10, itemID(24), 3},
 			{"pending en", QueueFilter{Status: recruitscan.StatusPending, Lang: "en"}, 10, itemID(27), 10},
+			{"waiting ar", QueueFilter{Lang: "ar", Limit: 2}, 20, itemID(29), 2},
+			{"waiting ar, second page", QueueFilter{Lang: "ar", Limit: 2, Offset: 2}, 20, itemID(26), 2},
+			{"waiting high ar", QueueFilter{Lang: "ar", Level: &high, Offset: 19}, 20, itemID(1), 1},
 			{"old enough", QueueFilter{MinAge: 25 * time.Minute}, 6, itemID(5), 6},
 			{"indicator none", QueueFilter{Indicator: recruitscan.VisaTrading}, 0, "", 0},
 		}
