@@ -30,6 +30,24 @@
 // again; pages that answer 404 or 410 have their ads marked removed when
 // the Sink implements Remover.
 //
+// How an html source's selectors are read:
+//   - next_page links are followed as listing pages (depth + 1);
+//   - with card, each card on a listing page is an ad: the field selectors
+//     apply inside the card, and the card's ad_links match (else its first
+//     link) is only the ad's URL, never fetched;
+//   - without card, ad_links on a listing page are fetched as detail pages,
+//     where the field selectors apply to the whole page, filled in from the
+//     page's JobPosting JSON-LD, then from its <h1>/<title> and main text;
+//   - a page with neither card nor ad_links (an entry page of a source with
+//     only field selectors, or none) is itself an ad, unless it embeds
+//     several JobPostings or Indeed job cards, which are then its ads.
+//
+// Telegram sources read t.me/s/<channel> pages: each post is an ad whose
+// first line is its title, keyed by its post URL; the "older posts" link
+// is the next page, up to max_pages. Feed items and sitemap pages need no
+// selectors (sitemap pages are read as detail pages, with selectors when
+// given).
+//
 // Every ad carries Evidence: request and final URL, redirect chain, fetch
 // time, status, selected headers, the raw body and its SHA-256. Ad text
 // is plain text, never HTML.
