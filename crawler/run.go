@@ -44,8 +44,9 @@ type run struct {
 		Debug(string, ...any)
 	}
 
-	mu    sync.Mutex
-	stats SourceStats
+	mu       sync.Mutex
+	stats    SourceStats
+	queuedAt time.Time // last report of the frontier's size
 }
 
 func (c *Crawler) runSource(ctx context.Context, src *source, cyc Cycle) (SourceStats, error) {
@@ -103,12 +104,11 @@ func (r *run) worker(ctx context.Context) error {
 			return ctxOr(ctx, fmt.Errorf("crawl %s: %w", r.src.ID, err))
 		}
 		if len(tasks) == 0 {
-			pending, leased, err := fr.Len(ctx, r.cycle)
-			if err != nil {
-				return ctxOr(ctx, fmt.Errorf("crawl %s: %w", r.src.ID, err))
-			}
-			r.queue(pending + leased)
-			if pending+leased == 0 {
+			n, err := r.measureQueue(ctx)
+			switch {
+			case err != nil:
+				return ctxOr(ctx, err)
+			case n == 0:
 				return nil
 			}
 			if err := sleep(ctx, r.c.cfg.PollInterval); err != nil {
@@ -116,22 +116,59 @@ func (r *run) worker(ctx context.Context) error {
 			}
 			continue
 		}
-		t := tasks[0]
-		if err := r.process(ctx, t); err != nil || ctx.Err() != nil {
-			// Hand the task back so that this or another worker fetches it
-			// again; the context may be cancelled, so use a short one.
-			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
-			relErr := fr.Release(rctx, r.cycle, t.URL)
-			cancel()
-			if ctx.Err() != nil {
-				return nil
-			}
-			return errors.Join(err, relErr)
+		if err := r.one(ctx, tasks[0]); err != nil {
+			return err
 		}
-		if err := fr.Done(ctx, r.cycle, t.URL); err != nil {
-			return ctxOr(ctx, fmt.Errorf("crawl %s: %w", r.src.ID, err))
+		if r.queueDue() {
+			if _, err := r.measureQueue(ctx); err != nil {
+				return ctxOr(ctx, err)
+			}
 		}
 	}
+}
+
+// one processes a leased task and marks it done, or hands it back.
+func (r *run) one(ctx context.Context, t Task) error {
+	fr := r.c.cfg.Frontier
+	if err := r.process(ctx, t); err != nil || ctx.Err() != nil {
+		// Hand the task back so that this or another worker fetches it
+		// again; the context may be cancelled, so use a short one.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+		relErr := fr.Release(rctx, r.cycle, t.URL)
+		cancel()
+		if ctx.Err() != nil {
+			return nil
+		}
+		return errors.Join(err, relErr)
+	}
+	if err := fr.Done(ctx, r.cycle, t.URL); err != nil {
+		return ctxOr(ctx, fmt.Errorf("crawl %s: %w", r.src.ID, err))
+	}
+	return nil
+}
+
+// queueDue says whether a second has passed since the frontier's size
+// was last reported.
+func (r *run) queueDue() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if time.Since(r.queuedAt) < time.Second {
+		return false
+	}
+	r.queuedAt = time.Now()
+	return true
+}
+
+// measureQueue reads and reports the cycle's pending+leased count.
+func (r *run) measureQueue(ctx context.Context) (int, error) {
+	pending, leased, err := r.c.cfg.Frontier.Len(ctx, r.cycle)
+	if err != nil {
+		return 0, fmt.Errorf("crawl %s: %w", r.src.ID, err)
+	}
+	n := pending + leased
+	r.count(func(s *SourceStats) { s.Queue = n })
+	r.c.cfg.Observer.CrawlFrontier(r.src.ID, n)
+	return n, nil
 }
 
 // ctxOr hides errors caused by cancellation: stopping is not a failure.
@@ -140,11 +177,6 @@ func ctxOr(ctx context.Context, err error) error {
 		return nil
 	}
 	return err
-}
-
-func (r *run) queue(n int) {
-	r.count(func(s *SourceStats) { s.Queue = n })
-	r.c.cfg.Observer.CrawlFrontier(r.src.ID, n)
 }
 
 // process fetches one task and hands on what it yields. Fetch and parse
