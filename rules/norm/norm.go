@@ -8,8 +8,10 @@
 // Persian/Urdu forms unified (ی ے → ي, ک → ك, ہ ۀ → ه), every Unicode decimal
 // digit to ASCII, NFKC for compatibility characters, Latin accents removed,
 // lower case. Whitespace and punctuation become single spaces; punctuation
-// inside a word ("fee-s", "e.mail") and spaced-out letters ("f r e e") are
-// joined, "@" inside a Latin word reads as "a" ("wh@tsapp").
+// inside a word ("e.mail") and spaced-out letters ("f r e e") are
+// joined, "@" inside a Latin word reads as "a" ("wh@tsapp"). A hyphen
+// separates words ("mag-apply", "free-visa"): rule phrases also match
+// written together ("freevisa"), which covers hashtags and "fee-s" alike.
 //
 //	t := norm.Normalize("Free  VISA!!")
 //	t.String()         // "free visa"
@@ -107,10 +109,6 @@ func (n *normalizer) separator(s string, i, size int, r rune) {
 		if r == '.' && !isDigitByte(n.t.b) && isLatinLetter(next) {
 			digitsOnly = false // "F.R.E.E", "e.mail"
 		}
-		if r == '-' && isDigitByte(n.t.b) {
-			digitsOnly = true // "18-25" stays two numbers
-			next = 'x'
-		}
 		if ne := lookup(next); ne.kind == kindWord && sameClass(n.t.b, next) && (!digitsOnly || isDigitByte(n.t.b)) {
 			if r == '@' && isLatinLetter(next) && n.prevLatin() {
 				n.emit("a", i, i+size)
@@ -180,7 +178,7 @@ func (n *normalizer) prevLatin() bool {
 // isJoiner lists the punctuation that may sit inside a word.
 func isJoiner(r rune) bool {
 	switch r {
-	case '-', '.', '_', '*', '\'', '\u2019', '\u2018', '\u00b7', '@', '\u2010', '\u2011', ',', 0x066b, 0x066c:
+	case '.', '_', '*', '\'', '\u2019', '\u2018', '\u00b7', '@', ',', 0x066b, 0x066c:
 		return true
 	}
 	return false
