@@ -146,7 +146,8 @@ func startDemo(ctx context.Context, env *Env, o demoOptions) (_ *demo, err error
 	go func() { defer close(pdone); p.Run(pctx) }()
 	d.closers = append(d.closers, func() { pcancel(); <-pdone })
 
-	cr, err := crawler.New(crawler.Config{Sources: world.Sources(), Sink: p.Sink(), Observer: m, Logger: logger})
+	cr, err := crawler.New(crawler.Config{Sources: world.Sources(), Sink: p.Sink(), Observer: m, Logger: logger,
+		Frontier: pipeline.CrawlFrontier(st.Frontier())})
 	if err != nil {
 		return nil, err
 	}

@@ -106,7 +106,8 @@ func runParts(ctx context.Context, env *Env, args []string, parts part) error {
 			_, err := st.AppendAd(ctx, ad)
 			return err
 		})
-		cr, err := crawler.New(crawler.Config{Sources: cfg.Sources, Sink: sink, Observer: m, Logger: logger})
+		cr, err := crawler.New(crawler.Config{Sources: cfg.Sources, Sink: sink, Observer: m, Logger: logger,
+			Frontier: pipeline.CrawlFrontier(st.Frontier())})
 		if err != nil {
 			return err
 		}

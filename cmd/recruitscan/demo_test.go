@@ -105,10 +105,11 @@ func testDemo(t *testing.T, redisURL string) {
 
 	var queue struct {
 		Items []recruitscan.ReviewItem `json:"items"`
+		Total int                      `json:"total"`
 	}
-	api.expect("GET", "/api/v1/queue", nil, true, http.StatusOK, &queue)
-	if len(queue.Items) != s.Queued {
-		t.Fatalf("queue lists %d items, %d were queued", len(queue.Items), s.Queued)
+	api.expect("GET", "/api/v1/queue?limit=500", nil, true, http.StatusOK, &queue)
+	if len(queue.Items) != s.Queued || queue.Total != s.Queued {
+		t.Fatalf("queue lists %d items (total %d), %d were queued", len(queue.Items), queue.Total, s.Queued)
 	}
 	var claimed recruitscan.ReviewItem
 	api.expect("POST", "/api/v1/queue/claim", nil, true, http.StatusOK, &claimed)
@@ -124,7 +125,7 @@ func testDemo(t *testing.T, redisURL string) {
 	if decided.Decision != recruitscan.DecisionConfirm || decided.Status != recruitscan.StatusDecided {
 		t.Errorf("decided item: %+v", decided)
 	}
-	api.expect("GET", "/api/v1/queue", nil, true, http.StatusOK, &queue)
+	api.expect("GET", "/api/v1/queue?limit=500", nil, true, http.StatusOK, &queue)
 	if len(queue.Items) != s.Queued-1 {
 		t.Errorf("after one decision the queue lists %d items, want %d", len(queue.Items), s.Queued-1)
 	}
