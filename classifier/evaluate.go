@@ -136,7 +136,7 @@ func keepUnnegated(r *rules.Rule, fields []field, _ *ruleOccs, ms []match) []mat
 // single spaces between the words of a sentence, so a phrase of several
 // words is a plain slice of it: no allocation.
 func negated(u *rules.Unless, b []byte, m match) bool {
-	span := u.Window + u.MaxWords()
+	span := max(u.Window, u.WindowAfter) + u.MaxWords()
 	var buf [16]int
 	before := wordStartsBefore(b, m.start, span, buf[:0])
 	for i, ws := range before { // i = words between the phrase start and the match
@@ -157,7 +157,7 @@ func negated(u *rules.Unless, b []byte, m match) bool {
 			if i+1-l > 0 {
 				ws = after[i-l] + 1
 			}
-			if i+1-l <= u.Window && ws < we && u.NegatedAfter(string(b[ws:we])) {
+			if i+1-l <= u.WindowAfter && ws < we && u.NegatedAfter(string(b[ws:we])) {
 				return true
 			}
 		}

@@ -123,10 +123,14 @@ func (p *parser) near(n *yaml.Node, pk *pack) *Near {
 func (p *parser) unless(n *yaml.Node, pk *pack) *Unless {
 	u := &Unless{Window: 3}
 	p.mapping(n, map[string]func(*yaml.Node){
-		"before": func(v *yaml.Node) { u.Before = p.phrases(v, pk) },
-		"after":  func(v *yaml.Node) { u.After = p.phrases(v, pk) },
-		"window": func(v *yaml.Node) { u.Window = p.int(v) },
+		"before":       func(v *yaml.Node) { u.Before = p.phrases(v, pk) },
+		"after":        func(v *yaml.Node) { u.After = p.phrases(v, pk) },
+		"window":       func(v *yaml.Node) { u.Window = p.int(v) },
+		"window_after": func(v *yaml.Node) { u.WindowAfter = p.int(v) },
 	})
+	if u.WindowAfter == 0 {
+		u.WindowAfter = u.Window
+	}
 	if len(u.Before) == 0 && len(u.After) == 0 {
 		p.errorf(n, "unless needs before or after phrases")
 	}

@@ -70,6 +70,10 @@ type Near struct {
 type Unless struct {
 	Before, After []string
 	Window        int
+	// WindowAfter, when set, bounds the after-side apart: in verb-final
+	// languages a negation right after the match belongs to it, one three
+	// words on belongs to the next clause.
+	WindowAfter int
 
 	before, after map[string]bool // normalised phrases, set at compile
 	maxWords      int             // longest phrase in words

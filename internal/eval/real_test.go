@@ -3,7 +3,13 @@ package eval
 import (
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
+
+	"golang.org/x/net/html"
+
+	"github.com/recruitscan/recruitscan"
 )
 
 const realDir = "../../../shared/data/real/"
@@ -63,5 +69,63 @@ func TestEMSCADFraudJobScamRecall(t *testing.T) {
 		rep.N, rep.Total.TP, rep.Total.Recall(), found, float64(found)/float64(rep.N))
 	if rep.Total.TP+rep.Total.FN != rep.N {
 		t.Fatalf("labels not read: %+v", rep.Total)
+	}
+}
+
+// TestSaudijobsDetailPages classifies the job description of each saved
+// saudijobs.in detail page (the text a crawler's selectors would take:
+// from "Job description" to "Apply Now"); none is flagged.
+func TestSaudijobsDetailPages(t *testing.T) {
+	c := devClassifier(t)
+	pages, err := filepath.Glob(realDir + "saudijobs-in/job-*.html")
+	if err != nil || len(pages) == 0 {
+		t.Fatalf("saudijobs pages: %v (%d found)", err, len(pages))
+	}
+	for _, p := range pages {
+		text := pageText(t, p)
+		i, j := strings.Index(text, "Job description"), strings.Index(text, "Apply Now")
+		if i < 0 || j < i {
+			t.Fatalf("%s: no job description section", p)
+		}
+		body := text[i+len("Job description") : j]
+		v := c.Classify(recruitscan.Ad{Body: body})
+		if testing.Verbose() {
+			fmt.Printf("%s: level %s score %.2f %q\n", filepath.Base(p), v.Level, v.Score, oneLine(body, 100))
+		}
+		if v.Flagged {
+			t.Errorf("%s flagged (level %s): %+v", p, v.Level, v.Hits)
+		}
+	}
+}
+
+// pageText is the visible text of an HTML file (script and style left
+// out), words separated by single spaces.
+func pageText(t *testing.T, path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	z := html.NewTokenizer(f)
+	var sb strings.Builder
+	skip := 0
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return strings.Join(strings.Fields(sb.String()), " ")
+		case html.StartTagToken:
+			if n, _ := z.TagName(); string(n) == "script" || string(n) == "style" {
+				skip++
+			}
+		case html.EndTagToken:
+			if n, _ := z.TagName(); (string(n) == "script" || string(n) == "style") && skip > 0 {
+				skip--
+			}
+		case html.TextToken:
+			if skip == 0 {
+				sb.Write(z.Text())
+				sb.WriteByte(' ')
+			}
+		}
 	}
 }
