@@ -154,10 +154,10 @@ func (f *fetcher) fetch(ctx context.Context, t Task, cond *PageMeta) (*page, err
 		}
 		h, err := f.exchange(ctx, cur, cond, deadline)
 		p.FetchedAt = f.cfg.Clock.Now()
-		if err != nil {
-			return p, err
-		}
 		p.FinalURL, p.Status, p.Header, p.ContentType, p.Body = cur, h.status, h.header, h.contentType, h.body
+		if err != nil {
+			return p, err // with the status when headers came (a refused type, a body too large)
+		}
 		switch s := h.status; {
 		case isRedirect(s):
 			// A page that sets a cookie and redirects to itself (a session
@@ -228,15 +228,16 @@ func mustCanon(u *url.URL) string {
 	return s
 }
 
-// exchange does one HTTP GET under the host's politeness gate.
+// exchange does one HTTP GET under the host's politeness gate. The hop is
+// never nil: on error it holds what arrived (the status, when headers came).
 func (f *fetcher) exchange(ctx context.Context, u *url.URL, cond *PageMeta, deadline time.Time) (*hop, error) {
 	g := f.gates.get(u.Host)
 	if err := g.acquire(ctx); err != nil {
-		return nil, fmt.Errorf("fetch %s: %w", u, err)
+		return &hop{}, fmt.Errorf("fetch %s: %w", u, err)
 	}
 	defer g.release()
 	if time.Until(deadline) < f.cfg.FetchTimeout {
-		return nil, fmt.Errorf("fetch %s: %w: no time left in the task's lease for another request", u, context.DeadlineExceeded)
+		return &hop{}, fmt.Errorf("fetch %s: %w: no time left in the task's lease for another request", u, context.DeadlineExceeded)
 	}
 	hdr := f.header.Clone()
 	if cond != nil && cond.ETag != "" {
@@ -248,9 +249,8 @@ func (f *fetcher) exchange(ctx context.Context, u *url.URL, cond *PageMeta, dead
 	h := &hop{}
 	cctx := colly.NewContext()
 	cctx.Put(hopKey, h)
-	err := f.c.Request(http.MethodGet, u.String(), nil, cctx, hdr)
-	if err != nil {
-		return nil, fmt.Errorf("fetch %s: %w", u, collyErr(ctx, err))
+	if err := f.c.Request(http.MethodGet, u.String(), nil, cctx, hdr); err != nil {
+		return h, fmt.Errorf("fetch %s: %w", u, collyErr(ctx, err))
 	}
 	return h, nil
 }
