@@ -133,7 +133,7 @@ func TestWorkerProcess(t *testing.T) {
 
 // countingSite serves a site of lists listing pages with per job links
 // each, counting requests per path.
-func countingSite(t *testing.T, lists, per int) (*httptest.Server, func() map[string]int, *atomic.Int64) {
+func countingSite(t testing.TB, lists, per int) (*httptest.Server, func() map[string]int, *atomic.Int64) {
 	var mu sync.Mutex
 	hits := map[string]int{}
 	var total atomic.Int64
@@ -234,4 +234,34 @@ func TestRedisWorkers(t *testing.T) {
 			}
 		})
 	}
+}
+
+// BenchmarkCrawlRedisFrontier is BenchmarkCrawl's 1,000 pages with store's
+// Redis frontier: the cost of sharing the crawl between processes.
+func BenchmarkCrawlRedisFrontier(b *testing.B) {
+	rc, prefix := testredis.Client(b)
+	st, err := store.New(store.Config{Client: rc, Prefix: prefix})
+	if err != nil {
+		b.Fatal(err)
+	}
+	site, _, _ := countingSite(b, 50, 19)
+	pages := 0
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		c, err := crawler.New(crawler.Config{
+			Sources: []recruitscan.Source{{ID: fmt.Sprint("b", i), Type: recruitscan.SourceHTML, URLs: []string{site.URL + "/list/0"},
+				AllowPrivate: true, Parallel: 8, MaxPages: 5000, MaxDepth: 1000,
+				Selectors: recruitscan.Selectors{AdLinks: "a.j", NextPage: "a.next", Title: "h1", Body: ".d"}}},
+			Sink: setSink{c: rc, key: prefix + "ads"}, Frontier: redisFrontier{st.Frontier()}, DefaultDelay: -1,
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		s, err := c.RunOnce(b.Context())
+		if err != nil {
+			b.Fatal(err)
+		}
+		pages += s.Sources[fmt.Sprint("b", i)].Pages
+	}
+	b.ReportMetric(float64(pages)/b.Elapsed().Seconds(), "pages/s")
 }
