@@ -63,13 +63,30 @@ func nearMatches(idx int, r *rules.Rule, fields []field, ro *ruleOccs) []match {
 			}
 			s, e := min(a.start, b.start), max(a.end, b.end)
 			gap := fields[a.field].n.Bytes()[min(a.end, b.end):max(a.start, b.start)]
-			if wordsIn(gap) <= r.Near.Within {
+			if wordsIn(gap) <= r.Near.Within && !negatedInside(r.Unless, gap) {
 				ms = append(ms, match{idx, a.field, s, e})
 				break
 			}
 		}
 	}
 	return ms
+}
+
+// negatedInside reports a before-negation between the two parts of a
+// proximity match ("passport ... hindi namin kukunin": we will NOT take).
+func negatedInside(u *rules.Unless, gap []byte) bool {
+	if u == nil {
+		return false
+	}
+	ws := bytes.Fields(gap)
+	for i := range ws {
+		for l := 1; l <= u.MaxWords() && i+l <= len(ws); l++ {
+			if u.NegatedBefore(string(bytes.Join(ws[i:i+l], []byte{' '}))) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func overlaps(a, b occ) bool { return a.start < b.end && b.start < a.end }
