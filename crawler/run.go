@@ -282,7 +282,13 @@ func (r *run) fail(err error) {
 	kind := ErrorKind(err)
 	r.count(func(s *SourceStats) { s.Errors++; s.ErrorKinds[kind]++ })
 	r.c.cfg.Observer.CrawlError(r.src.ID, kind)
-	r.log.Warn("crawl error", "kind", kind, "err", err)
+	switch kind {
+	case "gone", "not_document", "domain":
+		// The ordinary noise of a crawl: counted, logged quietly.
+		r.log.Debug("crawl skip", "kind", kind, "err", err)
+	default:
+		r.log.Warn("crawl error", "kind", kind, "err", err)
+	}
 }
 
 func (r *run) removed(ctx context.Context, t Task, meta PageMeta) error {
