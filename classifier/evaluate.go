@@ -3,6 +3,7 @@ package classifier
 import (
 	"bytes"
 	"sort"
+	"unicode/utf8"
 
 	"github.com/recruitscan/recruitscan/rules"
 )
@@ -103,25 +104,23 @@ func wordsIn(gap []byte) int {
 	return bytes.Count(g, []byte{' '}) + 1
 }
 
-// regexMatches runs a rule's regexes on each sentence (line) that holds
-// one of its triggers, once per sentence.
+// regexWindow is how far around a trigger a rule's regexes look: the
+// structured thing (an age, hours, a licence number) sits next to it.
+const regexWindow = 80
+
+// regexMatches runs a rule's regexes around each trigger, within its
+// sentence, once per window.
 func regexMatches(r *rules.Rule, fields []field, triggers []occ) []match {
 	var ms []match
-	type line struct{ field, start int }
-	done := map[line]bool{}
+	type win struct{ field, start int }
+	done := map[win]bool{}
 	for _, t := range triggers {
 		b := fields[t.field].n.Bytes()
-		s := bytes.LastIndexByte(b[:t.start], '\n') + 1
-		e := bytes.IndexByte(b[t.end:], '\n')
-		if e < 0 {
-			e = len(b)
-		} else {
-			e += t.end
-		}
-		if done[line{t.field, s}] {
+		s, e := regexSpan(b, t)
+		if done[win{t.field, s}] {
 			continue
 		}
-		done[line{t.field, s}] = true
+		done[win{t.field, s}] = true
 		for _, re := range r.Regex {
 			for _, loc := range re.FindAllIndex(b[s:e], maxMatchesPerRule) {
 				if loc[0] < loc[1] {
@@ -131,6 +130,24 @@ func regexMatches(r *rules.Rule, fields []field, triggers []occ) []match {
 		}
 	}
 	return ms
+}
+
+// regexSpan is the window around a trigger: regexWindow bytes each side,
+// within the sentence, on rune boundaries.
+func regexSpan(b []byte, t occ) (int, int) {
+	s := max(bytes.LastIndexByte(b[:t.start], '\n')+1, t.start-regexWindow)
+	for s > 0 && s < len(b) && !utf8.RuneStart(b[s]) {
+		s--
+	}
+	e := len(b)
+	if i := bytes.IndexByte(b[t.end:], '\n'); i >= 0 {
+		e = t.end + i
+	}
+	e = min(e, t.end+regexWindow)
+	for e < len(b) && !utf8.RuneStart(b[e]) {
+		e++
+	}
+	return s, e
 }
 
 // keepUnnegated drops matches with a negation phrase within the window

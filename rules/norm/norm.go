@@ -86,9 +86,23 @@ type normalizer struct {
 
 func (n *normalizer) run(s string) {
 	n.sepStart = -1
+	table := bmpTable()
 	for i := 0; i < len(s); {
+		if c := s[i]; c >= 'a' && c <= 'z' || c >= '0' && c <= '9' {
+			if n.sepStart < 0 { // fast path: lower-case ASCII inside a word
+				n.emitByte(c, i)
+				n.lastWord = true
+				i++
+				continue
+			}
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		e := lookup(r)
+		var e entry
+		if r < 0x10000 {
+			e = table[r]
+		} else {
+			e = compute(r)
+		}
 		switch e.kind {
 		case kindDrop:
 		case kindSep:
@@ -154,6 +168,12 @@ func (n *normalizer) word(s string, i, size int, r rune, e entry) {
 		n.emit(e.fold, i, i+size)
 	}
 	n.lastWord = e.kind == kindWord
+}
+
+func (n *normalizer) emitByte(c byte, at int) {
+	n.t.b = append(n.t.b, c)
+	n.t.start = append(n.t.start, int32(at))
+	n.t.end = append(n.t.end, int32(at+1))
 }
 
 func (n *normalizer) emit(out string, s, e int) {
