@@ -1,6 +1,7 @@
 package classifier
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/recruitscan/recruitscan"
@@ -126,6 +127,35 @@ func TestEntities(t *testing.T) {
 		"handle visa_hurra_ksa555", "email hr@example-agency.com", "telegram jobs_ksa555", "money 450 USD", "money 135000 INR"} {
 		if !got[w] {
 			t.Errorf("missing entity %q; got %v", w, got)
+		}
+	}
+}
+
+// TestConcurrentDeterministic: verdicts from 8 goroutines at once equal
+// the sequential ones (run under -race by make test).
+func TestConcurrentDeterministic(t *testing.T) {
+	c := builtin(t)
+	ads := devAds(t)
+	want := make([]recruitscan.Verdict, len(ads))
+	for i, a := range ads {
+		want[i] = c.Classify(a)
+	}
+	errs := make(chan string, 8)
+	for g := 0; g < 8; g++ {
+		go func(g int) {
+			for k := range ads {
+				i := (k + g*37) % len(ads)
+				if got := c.Classify(ads[i]); !reflect.DeepEqual(got, want[i]) {
+					errs <- ads[i].ID
+					return
+				}
+			}
+			errs <- ""
+		}(g)
+	}
+	for g := 0; g < 8; g++ {
+		if id := <-errs; id != "" {
+			t.Errorf("verdict for %s differs when classified concurrently", id)
 		}
 	}
 }
