@@ -59,9 +59,22 @@ var arabicMap = map[rune]rune{
 
 func compute(r rune) entry { return computeRune(r, true) }
 
+// lookAlike maps Cyrillic and Greek letters that look like Latin ones to
+// the Latin letter, so "frее visа" typed with Cyrillic е and а still reads
+// "free visa". No built-in pack is written in those scripts.
+var lookAlike = map[rune]rune{
+	'а': 'a', 'е': 'e', 'о': 'o', 'р': 'p', 'с': 'c', 'х': 'x', 'у': 'y', 'і': 'i', 'ј': 'j', 'ѕ': 's', 'һ': 'h', 'ԁ': 'd', 'ԛ': 'q', 'ԝ': 'w',
+	'А': 'a', 'В': 'b', 'Е': 'e', 'К': 'k', 'М': 'm', 'Н': 'h', 'О': 'o', 'Р': 'p', 'С': 'c', 'Т': 't', 'Х': 'x', 'У': 'y', 'І': 'i', 'Ј': 'j', 'Ѕ': 's',
+	'α': 'a', 'ε': 'e', 'ο': 'o', 'ρ': 'p', 'ν': 'v', 'ι': 'i', 'κ': 'k', 'τ': 't', 'υ': 'u',
+	'Α': 'a', 'Β': 'b', 'Ε': 'e', 'Ζ': 'z', 'Η': 'h', 'Ι': 'i', 'Κ': 'k', 'Μ': 'm', 'Ν': 'n', 'Ο': 'o', 'Ρ': 'p', 'Τ': 't', 'Υ': 'y', 'Χ': 'x',
+}
+
 // computeRune is compute; decompose is false for the runes of a
 // decomposition, which must not be decomposed again.
 func computeRune(r rune, decompose bool) entry {
+	if l, ok := lookAlike[r]; ok {
+		return entry{kind: kindWord, fold: string(l)}
+	}
 	switch {
 	case r < 0x80:
 		return computeASCII(r)

@@ -27,6 +27,8 @@ func TestNormalize(t *testing.T) {
 		{"+966 50 123 4567", "+966 50 123 4567"},
 		{"#maidsfortransfer", "maidsfortransfer"},
 		{"coffee", "coffee"},
+		{"frее visа", "free visa"}, // Cyrillic е and а
+		{"ΡΑΥ FΕΕ", "pay fee"},     // Greek capitals
 		{"  ", ""},
 		{"a\u200bb", "ab"},
 	}
