@@ -46,12 +46,20 @@ func (x *extractor) html(p *page, doc *goquery.Document) extraction {
 		// selectors: the page is one ad, unless its JSON-LD lists several.
 		// Indeed's embedded job cards likewise.
 		ld := x.jsonLD(p, base, doc)
-		if p.Task.Kind == KindListing && len(ld) > 1 {
+		listing := p.Task.Kind == KindListing
+		var cards []recruitscan.Ad
+		if listing && len(ld) <= 1 {
+			cards = x.indeed(p, base, doc)
+		}
+		switch {
+		case listing && len(ld) > 1:
 			out.ads = ld
-		} else if cards := x.indeed(p, base, doc); p.Task.Kind == KindListing && len(cards) > 0 {
+		case len(cards) > 0:
 			out.ads = cards
-		} else if ad, ok := x.detail(p, doc, ld); ok {
-			out.ads = append(out.ads, ad)
+		default:
+			if ad, ok := x.detail(p, doc, ld); ok {
+				out.ads = append(out.ads, ad)
+			}
 		}
 		return out
 	}
@@ -209,7 +217,6 @@ func evidence(p *page) *recruitscan.Evidence {
 			h[k] = v
 		}
 	}
-	sum := sha256.Sum256(p.Body)
 	return &recruitscan.Evidence{
 		RequestURL:  p.RequestURL,
 		FinalURL:    p.FinalURL.String(),
@@ -218,7 +225,7 @@ func evidence(p *page) *recruitscan.Evidence {
 		Status:      p.Status,
 		Headers:     h,
 		ContentType: p.ContentType,
-		BodySHA256:  hex.EncodeToString(sum[:]),
+		BodySHA256:  p.sha256(),
 		RawBody:     p.Body,
 	}
 }

@@ -27,6 +27,16 @@ type page struct {
 	ContentType string // as the server sent it
 	Body        []byte // raw, as received (transfer-decoded, not charset-decoded)
 	NotModified bool
+	sum         string // hex SHA-256 of Body, once computed
+}
+
+// sha256 is the hex SHA-256 of the body (computed once: the frontier's
+// content hash and every ad's evidence use it).
+func (p *page) sha256() string {
+	if p.sum == "" {
+		p.sum = sha256hex(p.Body)
+	}
+	return p.sum
 }
 
 // hop is the outcome of one HTTP exchange, filled by Colly's callbacks.

@@ -214,7 +214,7 @@ func (r *run) process(ctx context.Context, t Task) error {
 	}
 	r.count(func(s *SourceStats) { s.Pages++ })
 	m := PageMeta{ETag: p.Header.Get("ETag"), LastModified: p.Header.Get("Last-Modified"),
-		BodySHA256: sha256hex(p.Body), FetchedAt: p.FetchedAt}
+		BodySHA256: p.sha256(), FetchedAt: p.FetchedAt}
 	if known && !meta.Removed && meta.BodySHA256 == m.BodySHA256 {
 		r.count(func(s *SourceStats) { s.Unchanged++ })
 		if meta.ETag == m.ETag && meta.LastModified == m.LastModified {
