@@ -21,7 +21,8 @@ import (
 //	               Per-ad tags spread ads (the bulk of the data) over all
 //	               Cluster masters.
 //	{P q}:…        the whole review queue: item hashes, the ordered pending
-//	               sets (all and per language), the open set, leases,
+//	               sets (all, per language, per indicator, per source) and
+//	               the pending counts per filter, the open set, leases,
 //	               snoozes, decided items, depth counters and the audit
 //	               stream with its indexes.
 //	{P e}:…        the entity index: ads per entity and the ranking of
@@ -100,6 +101,9 @@ func (k keys) queue() string               { return "{" + k.p + "q}:" }
 func (k keys) item(id string) string       { return k.queue() + "item:" + id }
 func (k keys) pending() string             { return k.queue() + "pending" }
 func (k keys) pendingLang(l string) string { return k.queue() + "pending:" + l }
+func (k keys) pendingInd(in string) string { return k.queue() + "pi:" + in }
+func (k keys) pendingSrc(s string) string  { return k.queue() + "ps:" + s }
+func (k keys) pendingCount() string        { return k.queue() + "pcount" }
 func (k keys) open() string                { return k.queue() + "open" }
 func (k keys) leases() string              { return k.queue() + "leases" }
 func (k keys) snoozed() string             { return k.queue() + "snoozed" }
@@ -123,6 +127,9 @@ local Q = ARGV[1]
 local function k_item(id) return Q .. 'item:' .. id end
 local function k_pending() return Q .. 'pending' end
 local function k_pending_lang(l) return Q .. 'pending:' .. l end
+local function k_pending_ind(x) return Q .. 'pi:' .. x end
+local function k_pending_src(x) return Q .. 'ps:' .. x end
+local function k_pcount() return Q .. 'pcount' end
 local function k_open() return Q .. 'open' end
 local function k_leases() return Q .. 'leases' end
 local function k_snoozed() return Q .. 'snoozed' end

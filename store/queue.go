@@ -1,7 +1,6 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -292,8 +291,8 @@ func (s *Store) Queue(ctx context.Context, f QueueFilter) ([]recruitscan.ReviewI
 		return s.queuePage(ctx, src, f)
 	case src.coversLevel(f):
 		return s.queueLevel(ctx, src, f)
-	case f.Status == "" && f.Lang != "" && f.Indicator == "" && f.SourceID == "" && f.MinAge == 0:
-		return s.queueOpenLang(ctx, f)
+	case f.Status == "" || f.Status == recruitscan.StatusPending:
+		return s.queueIndexed(ctx, f)
 	}
 	return s.queueScan(ctx, src, f)
 }
@@ -359,37 +358,43 @@ func (s *Store) queueLevel(ctx context.Context, q queueSource, f QueueFilter) ([
 	return items, int(total.Val()), err
 }
 
-// queueOpenLang lists waiting items of one language (and level): the
-// pending ones from the language's ordered set, merged in queue order with
-// the claimed ones, which are few (one or two per reviewer).
-func (s *Store) queueOpenLang(ctx context.Context, f QueueFilter) ([]recruitscan.ReviewItem, int, error) {
-	pf := f
-	pf.Status, pf.Offset, pf.Limit = recruitscan.StatusPending, 0, f.Offset+f.Limit
-	pending, total, err := s.Queue(ctx, pf)
-	if err != nil {
-		return nil, 0, err
-	}
-	claims, err := s.Claims(ctx)
-	if err != nil {
-		return nil, 0, err
-	}
-	all := pending
-	for _, it := range claims {
-		if it.Lang == langKey(f.Lang) && (f.Level == nil || it.Level == *f.Level) {
-			all = append(all, it)
-			total++
+// queueIndexed lists waiting or pending items by the filter indexes of
+// pending items (see queueScript), one script run for the total and the
+// page's ids.
+func (s *Store) queueIndexed(ctx context.Context, f QueueFilter) ([]recruitscan.ReviewItem, int, error) {
+	var lvl, lang, cutoff string
+	if f.Level != nil {
+		if *f.Level < 0 || *f.Level > 3 {
+			return nil, 0, nil
 		}
+		lvl = strconv.Itoa(int(*f.Level))
 	}
-	slices.SortStableFunc(all, queueOrder)
-	all = all[min(f.Offset, len(all)):]
-	return all[:min(f.Limit, len(all))], total, nil
-}
-
-// queueOrder is the review queue's order: level, then score (both
-// highest first), then age (oldest first), then id.
-func queueOrder(a, b recruitscan.ReviewItem) int {
-	return cmp.Or(cmp.Compare(b.Level, a.Level), cmp.Compare(b.Score, a.Score),
-		a.EnqueuedAt.Compare(b.EnqueuedAt), strings.Compare(a.ID, b.ID))
+	if strings.Contains(string(f.Indicator), ",") { // no item has it; the index's lists are comma-separated
+		return nil, 0, nil
+	}
+	if f.Lang != "" {
+		lang = langKey(f.Lang)
+	}
+	if f.MinAge > 0 {
+		cutoff = strconv.FormatInt(ms(s.now().Add(-f.MinAge)), 10)
+	}
+	waiting := "0"
+	if f.Status == "" {
+		waiting = "1"
+	}
+	res, err := queueScript.Run(ctx, s.c, []string{s.k.pending()}, s.k.queue(), waiting, f.Offset, f.Limit,
+		lvl, lang, f.SourceID, string(f.Indicator), cutoff).Slice()
+	if err != nil || len(res) == 0 {
+		return nil, 0, wrap("queue", err)
+	}
+	total, _ := res[0].(int64)
+	ids := make([]string, 0, len(res)-1)
+	for _, v := range res[1:] {
+		id, _ := v.(string)
+		ids = append(ids, id)
+	}
+	items, err := s.items(ctx, "queue", ids)
+	return items, int(total), err
 }
 
 func (s *Store) rangeIDs(ctx context.Context, q queueSource, start, stop int64) ([]string, error) {

@@ -49,13 +49,63 @@ local function audit(now, actor, action, id, before, after, note)
   end
   return sid
 end
-local function add_pending(m, lang)
-  redis.call('ZADD', k_pending(), 0, m)
-  redis.call('ZADD', k_pending_lang(lang), 0, m)
+-- The filter indexes of pending items: per indicator and per source an
+-- ordered set like pending (the per-language one is pending:LANG), and in
+-- pcount the number of pending items per combination of level, language,
+-- source and indicator, each either a value or any (count_field), overall
+-- and per enqueue-time bucket of age_bucket ms (field .. '\0' .. bucket),
+-- so that a minimum age reads whole buckets and walks only within one. An
+-- item hash's indicators may repeat one; each counts once.
+local function indicators(csv)
+  local out, seen = {}, {}
+  for x in string.gmatch(csv or '', '[^,]+') do
+    if not seen[x] then seen[x] = true; out[#out + 1] = x end
+  end
+  return out
 end
-local function rem_pending(m, lang)
+local function count_field(lvl, lang, src, ind)
+  local function v(x) if x then return '=' .. x end return '*' end
+  return v(lvl) .. '\0' .. v(lang) .. '\0' .. v(src) .. '\0' .. v(ind)
+end
+local age_bucket = 900000
+local function member_enq(m) return tonumber(string.sub(m, 14, 28)) end
+local function count_pending(it, inds, delta)
+  local b = '\0' .. string.format('%.0f', math.floor(member_enq(it.m) / age_bucket))
+  local function incr(f)
+    if redis.call('HINCRBY', k_pcount(), f, delta) <= 0 then redis.call('HDEL', k_pcount(), f) end
+  end
+  for mask = 0, 7 do
+    local l, g, s = nil, nil, nil
+    if mask % 2 == 1 then l = it.lvl end
+    if math.floor(mask / 2) % 2 == 1 then g = it.lang end
+    if math.floor(mask / 4) % 2 == 1 then s = it.src end
+    for i = 0, #inds do
+      local f = count_field(l, g, s, inds[i])
+      incr(f)
+      incr(f .. b)
+    end
+  end
+end
+-- add_pending and rem_pending take an item's state (m, lang, lvl, src,
+-- ind); the counts change only when the per-source set did, so a repeat
+-- (or an item queued before these indexes existed) never skews them.
+local function add_pending(it)
+  local m = it.m
+  redis.call('ZADD', k_pending(), 0, m)
+  redis.call('ZADD', k_pending_lang(it.lang), 0, m)
+  if redis.call('ZADD', k_pending_src(it.src or ''), 0, m) == 0 then return end
+  local inds = indicators(it.ind)
+  for _, x in ipairs(inds) do redis.call('ZADD', k_pending_ind(x), 0, m) end
+  count_pending(it, inds, 1)
+end
+local function rem_pending(it)
+  local m = it.m
   redis.call('ZREM', k_pending(), m)
-  redis.call('ZREM', k_pending_lang(lang), m)
+  redis.call('ZREM', k_pending_lang(it.lang), m)
+  if redis.call('ZREM', k_pending_src(it.src or ''), m) == 0 then return end
+  local inds = indicators(it.ind)
+  for _, x in ipairs(inds) do redis.call('ZREM', k_pending_ind(x), m) end
+  count_pending(it, inds, -1)
 end
 local function add_open(id, m, lvl, lang, enq)
   redis.call('ZADD', k_open(), 0, m)
@@ -70,9 +120,9 @@ local function rem_open(id, m, lvl, lang)
   end
 end
 local function state(k)
-  local f = redis.call('HMGET', k, 'st', 'm', 'lang', 'lvl', 'enq', 'by', 'dec', 'ver')
+  local f = redis.call('HMGET', k, 'st', 'm', 'lang', 'lvl', 'enq', 'by', 'dec', 'ver', 'src', 'ind')
   return {st = f[1], m = f[2], lang = f[3], lvl = f[4], enq = f[5],
-    by = f[6] or '', dec = f[7] or '', ver = f[8] or ''}
+    by = f[6] or '', dec = f[7] or '', ver = f[8] or '', src = f[9] or '', ind = f[10] or ''}
 end
 local function is_open(s) return s.st == 'pending' or s.st == 'claimed' end
 local function describe(s)
@@ -82,7 +132,7 @@ local function describe(s)
 end
 -- leave takes an item out of the set its status keeps it in.
 local function leave(id, s)
-  if s.st == 'pending' then rem_pending(s.m, s.lang) end
+  if s.st == 'pending' then rem_pending(s) end
   if s.st == 'claimed' then redis.call('ZREM', k_leases(), id) end
   if s.st == 'snoozed' then redis.call('ZREM', k_snoozed(), id) end
   if s.st == 'decided' then redis.call('ZREM', k_decided(), id) end
@@ -98,7 +148,7 @@ local function recover(now, limit)
     if s.st == 'claimed' then
       redis.call('HSET', k, 'st', 'pending')
       redis.call('HDEL', k, 'by', 'lease')
-      add_pending(s.m, s.lang)
+      add_pending(s)
       audit(now, 'system', 'lease-expired', id, describe(s), 'pending', '')
     end
   end
@@ -110,7 +160,7 @@ local function recover(now, limit)
     if s.st == 'snoozed' then
       redis.call('HSET', k, 'st', 'pending')
       redis.call('HDEL', k, 'snz')
-      add_pending(s.m, s.lang)
+      add_pending(s)
       add_open(id, s.m, s.lvl, s.lang, s.enq)
       audit(now, 'system', 'wake', id, 'snoozed', 'pending', '')
     end
@@ -128,12 +178,13 @@ local now, id, h, ver = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local lang, lvl, score, actor = ARGV[9], ARGV[10], ARGV[11], ARGV[13]
 local k = KEYS[1]
 local s = state(k)
+local function now_item(m) return {m = m, lang = lang, lvl = lvl, src = ARGV[6], ind = ARGV[12]} end
 local fields = {'h', h, 'ver', ver, 'src', ARGV[6], 'url', ARGV[7], 'title', ARGV[8],
   'lang', lang, 'lvl', lvl, 'sc', score, 'ind', ARGV[12]}
 if not s.st then
   local m = member(lvl, score, now, id)
   redis.call('HSET', k, 'ad', id, 'st', 'pending', 'enq', now, 'm', m, unpack(fields))
-  add_pending(m, lang)
+  add_pending(now_item(m))
   add_open(id, m, lvl, lang, now)
   audit(now, actor, 'enqueue', id, '', 'pending v' .. ver, '')
   return 'new'
@@ -144,15 +195,15 @@ if s.st == 'decided' then
   leave(id, s)
   redis.call('HDEL', k, 'by', 'lease', 'snz', 'dec', 'decby', 'decat', 'sl')
   redis.call('HSET', k, 'st', 'pending', 'enq', now, 'm', m, unpack(fields))
-  add_pending(m, lang)
+  add_pending(now_item(m))
   add_open(id, m, lvl, lang, now)
   audit(now, actor, 'reopen', id, describe(s) .. ' v' .. s.ver, 'pending v' .. ver, '')
   return 'reopened'
 end
 local m = member(lvl, score, s.enq, id)
 if s.st == 'pending' then
-  rem_pending(s.m, s.lang)
-  add_pending(m, lang)
+  rem_pending(s)
+  add_pending(now_item(m))
 end
 if is_open(s) then
   rem_open(id, s.m, s.lvl, s.lang)
@@ -188,7 +239,7 @@ if not best then return {rec} end
 local id = member_id(best)
 local k = k_item(id)
 local s = state(k)
-rem_pending(s.m, s.lang)
+rem_pending(s)
 local lease = msfmt(tonumber(now) + tonumber(ARGV[3]))
 redis.call('HSET', k, 'st', 'claimed', 'by', actor, 'lease', lease)
 redis.call('ZADD', k_leases(), lease, id)
@@ -228,7 +279,7 @@ redis.call('HDEL', k, 'by', 'lease', 'snz')
 if note ~= '' then redis.call('HSET', k, 'note', note) end
 if d == 'needs-second-look' then
   redis.call('HSET', k, 'st', 'pending', 'sl', actor)
-  add_pending(s.m, s.lang)
+  add_pending(s)
   if not is_open(s) then add_open(id, s.m, s.lvl, s.lang, s.enq) end
   audit(now, actor, 'decide', id, before, 'pending:' .. d, note)
   return redis.call('HGETALL', k)
@@ -256,7 +307,7 @@ redis.call('HDEL', k, 'by', 'lease', 'snz')
 if not is_open(s) then add_open(id, s.m, s.lvl, s.lang, s.enq) end
 if to == '' then
   redis.call('HSET', k, 'st', 'pending')
-  add_pending(s.m, s.lang)
+  add_pending(s)
   audit(now, lead, 'reassign', id, before, 'pending', '')
   return 'pending'
 end
@@ -300,6 +351,127 @@ return audit(ARGV[2], ARGV[4], 'note', ARGV[3], '', '', ARGV[5])
 // ARGV: Q, now, limit.
 var recoverScript = redis.NewScript(luaQueueLib + `
 return recover(ARGV[2], tonumber(ARGV[3]))
+`)
+
+// queueScript lists waiting or pending items that match a filter, in
+// queue order, with the exact total, without reading every item: the
+// total of pending items comes from pcount (and, with a minimum age, from
+// the items on the smaller side of the cutoff in byage); the page walks
+// the smallest of the filter's ordered sets from the front, checking the
+// others by ZSCORE and the age in the member, until it holds offset+limit
+// items or every match. Claimed items (few: one or two per reviewer) are
+// checked one by one when waiting items are asked for, and merged by
+// member.
+// KEYS[1] the pending set (routes the script; all keys are under Q).
+// ARGV: Q, waiting ("1": pending and claimed, else pending), offset,
+// limit, level, lang, source, indicator ("" = any), cutoff ms ("" = no
+// minimum age).
+// Returns {total, id…} (the page's ids).
+var queueScript = redis.NewScript(luaQueueLib + `
+local waiting, off, lim = ARGV[2] == '1', tonumber(ARGV[3]), tonumber(ARGV[4])
+local function arg(i) if ARGV[i] == '' then return nil end return ARGV[i] end
+local lvl, lang, src, ind = arg(5), arg(6), arg(7), arg(8)
+local cutoff = tonumber(ARGV[9])
+local function matches(f)
+  if (lvl and f[1] ~= lvl) or (lang and f[2] ~= lang) or (src and f[3] ~= src) then return false end
+  if ind and not string.find(',' .. (f[4] or '') .. ',', ',' .. ind .. ',', 1, true) then return false end
+  return true
+end
+local function fields(id) return redis.call('HMGET', k_item(id), 'lvl', 'lang', 'src', 'ind', 'enq', 'st', 'm') end
+local cf = count_field(lvl, lang, src, ind)
+local total = tonumber(redis.call('HGET', k_pcount(), cf) or '0')
+-- count_range counts the matching pending items enqueued in a range.
+local function count_range(lo, hi)
+  local n = 0
+  for _, id in ipairs(redis.call('ZRANGEBYSCORE', k_byage(), lo, hi)) do
+    local f = fields(id)
+    if f[6] == 'pending' and matches(f) then n = n + 1 end
+  end
+  return n
+end
+if cutoff and total > 0 then
+  -- whole buckets before the cutoff's, then the smaller side of the
+  -- cutoff within its bucket, item by item
+  local oldest = redis.call('ZRANGE', k_byage(), 0, 0, 'WITHSCORES')[2]
+  local cb = math.floor(cutoff / age_bucket)
+  local n = 0
+  local b = math.floor(tonumber(oldest or cutoff) / age_bucket)
+  while b < cb do
+    local fs = {}
+    for x = b, math.min(cb - 1, b + 499) do fs[#fs + 1] = cf .. '\0' .. msfmt(x) end
+    for _, v in ipairs(redis.call('HMGET', k_pcount(), unpack(fs))) do n = n + (tonumber(v) or 0) end
+    b = b + 500
+  end
+  local first, last = msfmt(cb * age_bucket), msfmt(cb * age_bucket + age_bucket - 1)
+  if redis.call('ZCOUNT', k_byage(), first, ARGV[9]) <= redis.call('ZCOUNT', k_byage(), '(' .. ARGV[9], last) then
+    n = n + count_range(first, ARGV[9])
+  else
+    n = n + tonumber(redis.call('HGET', k_pcount(), cf .. '\0' .. msfmt(cb)) or '0') - count_range('(' .. ARGV[9], last)
+  end
+  total = n
+end
+local sets = {}
+if lang then sets[#sets + 1] = k_pending_lang(lang) end
+if ind then sets[#sets + 1] = k_pending_ind(ind) end
+if src then sets[#sets + 1] = k_pending_src(src) end
+if #sets == 0 then sets[1] = k_pending() end
+local size = {}
+for _, k in ipairs(sets) do size[k] = redis.call('ZCARD', k) end
+table.sort(sets, function(a, b) return size[a] < size[b] end)
+local lo, hi = '-', '+'
+if lvl then
+  local d = 3 - tonumber(lvl)
+  lo, hi = '[' .. d, '(' .. (d + 1)
+end
+local need, page = off + lim, {}
+local batch = math.min(1000, math.max(100, need * 2))
+while #page < need and #page < total do
+  local ms = redis.call('ZRANGEBYLEX', sets[1], lo, hi, 'LIMIT', 0, batch)
+  for _, m in ipairs(ms) do
+    local ok = not cutoff or member_enq(m) <= cutoff
+    for j = 2, #sets do
+      if ok and not redis.call('ZSCORE', sets[j], m) then ok = false end
+    end
+    if ok then
+      page[#page + 1] = m
+      if #page >= need then break end
+    end
+  end
+  if #ms < batch then break end
+  lo = '(' .. ms[#ms]
+end
+-- less compares members bytewise, as Redis orders them (Lua's < follows
+-- the server's collation locale).
+local function less(a, b)
+  for i = 1, math.min(#a, #b) do
+    local x, y = string.byte(a, i), string.byte(b, i)
+    if x ~= y then return x < y end
+  end
+  return #a < #b
+end
+if waiting then
+  local claimed = {}
+  for _, id in ipairs(redis.call('ZRANGE', k_leases(), 0, -1)) do
+    local f = fields(id)
+    if f[6] == 'claimed' and matches(f) and (not cutoff or tonumber(f[5]) <= cutoff) then
+      total = total + 1
+      claimed[#claimed + 1] = f[7]
+    end
+  end
+  table.sort(claimed, less)
+  local merged, i, j = {}, 1, 1
+  while #merged < need and (i <= #page or j <= #claimed) do
+    if j > #claimed or (i <= #page and less(page[i], claimed[j])) then
+      merged[#merged + 1] = page[i]; i = i + 1
+    else
+      merged[#merged + 1] = claimed[j]; j = j + 1
+    end
+  end
+  page = merged
+end
+local out = {total}
+for i = off + 1, math.min(need, #page) do out[#out + 1] = member_id(page[i]) end
+return out
 `)
 
 // auditScript appends one entry (and indexes it by item).
