@@ -21,7 +21,8 @@
 //	      match: ["Placement fee: 300 USD"]
 //	      no_match: ["No placement fee charged"]
 //
-// Other pattern kinds: regex (Go RE2 syntax on the normalised text, for
+// The full format, normalisation, negation and scoring are described in
+// rules/packs/README.md. Other pattern kinds: regex (Go RE2 syntax on the normalised text, for
 // structured things such as ages and amounts; it runs only on the sentences
 // where one of the rule's trigger phrases occurs), near (a phrase of a within
 // N words of one of b) and when (a composite: all of these rule ids or
