@@ -39,7 +39,7 @@ func BenchmarkExtractDetail(b *testing.B) {
 	if len(errs) > 0 {
 		b.Fatal(errs)
 	}
-	x := &extractor{src: src, sel: src.Selectors}
+	x := &extractor{src: src, sel: src.sel}
 	u, _ := url.Parse("https://example.org/job/1")
 	p := &page{Task: Task{URL: u.String(), Kind: KindDetail}, RequestURL: u.String(), FinalURL: u, Status: 200,
 		ContentType: "text/html; charset=utf-8", Body: body}

@@ -54,7 +54,7 @@ func (c *Crawler) Check(ctx context.Context, s recruitscan.Source) (CheckReport,
 	rep := CheckReport{SourceID: s.ID}
 	f := newFetcher(ctx, &c.cfg, src)
 	defer f.close()
-	x := &extractor{src: src, sel: s.Selectors}
+	x := &extractor{src: src, sel: src.sel}
 	pr, ex := c.checkPage(ctx, f, x, src.entries[0])
 	rep.Pages = append(rep.Pages, pr)
 	if src.Type == recruitscan.SourceHTML || src.Type == recruitscan.SourceSitemap {
@@ -92,7 +92,7 @@ func (c *Crawler) checkPage(ctx context.Context, f *fetcher, x *extractor, t Tas
 	if t.Kind == KindListing || t.Kind == KindDetail {
 		doc, err := goquery.NewDocumentFromReader(strings.NewReader(decode(p.Body, p.ContentType)))
 		if err == nil {
-			pr.Selectors = selectorReports(x.sel, doc)
+			pr.Selectors = selectorReports(x.src.Selectors, doc)
 		}
 	}
 	return pr, ex

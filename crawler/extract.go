@@ -21,7 +21,7 @@ type extraction struct {
 // extractor reads pages of one source.
 type extractor struct {
 	src *source
-	sel recruitscan.Selectors
+	sel matchers
 }
 
 // html reads an html page (listing or detail) of an html or sitemap source.
@@ -29,18 +29,18 @@ func (x *extractor) html(p *page, doc *goquery.Document) extraction {
 	var out extraction
 	base := baseURL(p, doc)
 	next := p.Task.Depth + 1
-	if x.sel.NextPage != "" {
-		out.links = append(out.links, x.links(doc, base, x.sel.NextPage, KindListing, next)...)
+	if x.sel.nextPage != nil {
+		out.links = append(out.links, x.links(doc, base, x.sel.nextPage, KindListing, next)...)
 	}
 	switch {
-	case x.sel.Card != "":
-		doc.Find(x.sel.Card).Each(func(i int, card *goquery.Selection) {
+	case x.sel.card != nil:
+		doc.FindMatcher(x.sel.card).Each(func(i int, card *goquery.Selection) {
 			if ad, ok := x.card(p, base, card, i); ok {
 				out.ads = append(out.ads, ad)
 			}
 		})
-	case p.Task.Kind == KindListing && x.sel.AdLinks != "":
-		out.links = append(out.links, x.links(doc, base, x.sel.AdLinks, KindDetail, next)...)
+	case p.Task.Kind == KindListing && x.sel.adLinks != nil:
+		out.links = append(out.links, x.links(doc, base, x.sel.adLinks, KindDetail, next)...)
 	default:
 		// A detail page, or an entry page of a source with no listing
 		// selectors: the page is one ad, unless its JSON-LD lists several.
@@ -83,10 +83,10 @@ func baseURL(p *page, doc *goquery.Document) *url.URL {
 	return base
 }
 
-func (x *extractor) links(doc *goquery.Document, base *url.URL, sel string, kind Kind, depth int) []Task {
+func (x *extractor) links(doc *goquery.Document, base *url.URL, sel goquery.Matcher, kind Kind, depth int) []Task {
 	var out []Task
 	seen := map[string]bool{}
-	doc.Find(sel).Each(func(_ int, s *goquery.Selection) {
+	doc.FindMatcher(sel).Each(func(_ int, s *goquery.Selection) {
 		href, ok := s.Attr("href")
 		if !ok {
 			href, ok = s.Find("a[href]").First().Attr("href")
@@ -107,10 +107,10 @@ func (x *extractor) detail(p *page, doc *goquery.Document, ld []recruitscan.Ad) 
 	if len(ld) > 0 {
 		fillFrom(&ad, ld[0])
 	}
-	if ad.Title == "" && x.sel.Title == "" {
+	if ad.Title == "" && x.sel.title == nil {
 		ad.Title = firstText(doc.Find("h1"), doc.Find("title"))
 	}
-	if ad.Body == "" && x.sel.Body == "" {
+	if ad.Body == "" && x.sel.body == nil {
 		ad.Body = plainText(firstSel(doc.Find("main"), doc.Find("article"), doc.Find("body")))
 	}
 	return ad, ad.Title != "" || ad.Body != ""
@@ -119,8 +119,8 @@ func (x *extractor) detail(p *page, doc *goquery.Document, ld []recruitscan.Ad) 
 // card reads one ad from a listing card.
 func (x *extractor) card(p *page, base *url.URL, card *goquery.Selection, i int) (recruitscan.Ad, bool) {
 	link := ""
-	if x.sel.AdLinks != "" {
-		s := card.Find(x.sel.AdLinks).AddSelection(card.Filter(x.sel.AdLinks)).First()
+	if x.sel.adLinks != nil {
+		s := card.FindMatcher(x.sel.adLinks).AddSelection(card.FilterMatcher(x.sel.adLinks)).First()
 		link = resolveRef(base, attrOr(s, "href", attrOr(s.Find("a[href]").First(), "href", "")))
 	}
 	if link == "" {
@@ -142,27 +142,28 @@ func (x *extractor) card(p *page, base *url.URL, card *goquery.Selection, i int)
 
 // fields applies the field selectors inside root.
 func (x *extractor) fields(ad *recruitscan.Ad, root *goquery.Selection) {
-	s := x.sel
-	if s.Title != "" {
-		ad.Title = oneLine(plainText(root.Find(s.Title).First()))
+	m := x.sel
+	first := func(sel goquery.Matcher) string { return oneLine(plainText(root.FindMatcher(sel).First())) }
+	if m.title != nil {
+		ad.Title = first(m.title)
 	}
-	if s.Body != "" {
-		ad.Body = plainText(root.Find(s.Body))
+	if m.body != nil {
+		ad.Body = plainText(root.FindMatcher(m.body))
 	}
-	if s.Employer != "" {
-		ad.Employer = oneLine(plainText(root.Find(s.Employer).First()))
+	if m.employer != nil {
+		ad.Employer = first(m.employer)
 	}
-	if s.Location != "" {
-		ad.Location = oneLine(plainText(root.Find(s.Location).First()))
+	if m.location != nil {
+		ad.Location = first(m.location)
 	}
-	if s.Salary != "" {
-		ad.Salary = oneLine(plainText(root.Find(s.Salary).First()))
+	if m.salary != nil {
+		ad.Salary = first(m.salary)
 	}
-	if s.Contact != "" {
-		ad.Contact = contactText(root.Find(s.Contact))
+	if m.contact != nil {
+		ad.Contact = contactText(root.FindMatcher(m.contact))
 	}
-	if s.Posted != "" {
-		ad.PostedAt = postedAt(root.Find(s.Posted).First())
+	if m.posted != nil {
+		ad.PostedAt = postedAt(root.FindMatcher(m.posted).First())
 	}
 }
 

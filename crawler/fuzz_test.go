@@ -77,7 +77,7 @@ func FuzzExtract(f *testing.F) {
 		}
 		u, _ := url.Parse("https://example.org/page")
 		p := &page{Task: Task{URL: u.String(), Kind: kind}, RequestURL: u.String(), FinalURL: u, Status: 200, Body: body}
-		ex, _ := (&extractor{src: src, sel: src.Selectors}).page(p)
+		ex, _ := (&extractor{src: src, sel: src.sel}).page(p)
 		for _, ad := range ex.ads {
 			for _, s := range []string{ad.Title, ad.Body, ad.Employer, ad.Location, ad.Salary, ad.Contact} {
 				if !utf8.ValidString(s) {

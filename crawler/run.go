@@ -51,7 +51,7 @@ type run struct {
 
 func (c *Crawler) runSource(ctx context.Context, src *source, cyc Cycle) (SourceStats, error) {
 	r := &run{c: c, src: src, cycle: cyc, f: newFetcher(ctx, &c.cfg, src),
-		x: &extractor{src: src, sel: src.Selectors}, log: c.cfg.Logger.With("source", src.ID)}
+		x: &extractor{src: src, sel: src.sel}, log: c.cfg.Logger.With("source", src.ID)}
 	c.update(src.ID, func(s *SourceStats) { *s = SourceStats{} })
 	defer r.f.close()
 	if _, err := c.cfg.Frontier.Push(ctx, cyc, src.maxPages, src.entries...); err != nil {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/andybalholm/cascadia"
 	"github.com/recruitscan/recruitscan"
 )
@@ -23,6 +24,7 @@ type source struct {
 	userAgent string
 	header    http.Header
 	adURL     *regexp.Regexp
+	sel       matchers
 	entries   []Task
 }
 
@@ -59,7 +61,9 @@ func newSource(cfg *Config, s recruitscan.Source) (*source, []error) {
 		}
 		src.adURL = re
 	}
-	errs = append(errs, checkSelectors(s.ID, s.Selectors)...)
+	m, serrs := compileSelectors(s.ID, s.Selectors)
+	src.sel = m
+	errs = append(errs, serrs...)
 	src.applyDefaults(cfg)
 	h, err := buildHeader(cfg, s)
 	if err != nil {
@@ -126,21 +130,38 @@ func buildHeader(cfg *Config, s recruitscan.Source) (http.Header, error) {
 	return h, nil
 }
 
-func checkSelectors(id string, sel recruitscan.Selectors) []error {
+// matchers are an html source's selectors, compiled once; nil where the
+// selector is not set.
+type matchers struct {
+	adLinks, nextPage, card, title, body, posted, employer, location, salary, contact goquery.Matcher
+}
+
+// compileSelectors compiles every selector, reporting each bad one with
+// the source id and field.
+func compileSelectors(id string, sel recruitscan.Selectors) (matchers, []error) {
+	var m matchers
 	var errs []error
-	for field, s := range map[string]string{
-		"ad_links": sel.AdLinks, "next_page": sel.NextPage, "card": sel.Card,
-		"title": sel.Title, "body": sel.Body, "posted": sel.Posted, "employer": sel.Employer,
-		"location": sel.Location, "salary": sel.Salary, "contact": sel.Contact,
+	for _, f := range []struct {
+		field string
+		sel   string
+		dst   *goquery.Matcher
+	}{
+		{"ad_links", sel.AdLinks, &m.adLinks}, {"next_page", sel.NextPage, &m.nextPage}, {"card", sel.Card, &m.card},
+		{"title", sel.Title, &m.title}, {"body", sel.Body, &m.body}, {"posted", sel.Posted, &m.posted},
+		{"employer", sel.Employer, &m.employer}, {"location", sel.Location, &m.location},
+		{"salary", sel.Salary, &m.salary}, {"contact", sel.Contact, &m.contact},
 	} {
-		if s == "" {
+		if f.sel == "" {
 			continue
 		}
-		if _, err := cascadia.ParseGroup(s); err != nil {
-			errs = append(errs, fmt.Errorf("source %q: selectors.%s: %w: %q: %v", id, field, ErrInvalidConfig, s, err))
+		c, err := cascadia.Compile(f.sel)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("source %q: selectors.%s: %w: %q: %v", id, f.field, ErrInvalidConfig, f.sel, err))
+			continue
 		}
+		*f.dst = c
 	}
-	return errs
+	return m, errs
 }
 
 // allowed checks a URL against the source's domains (a domain allows its
