@@ -16,6 +16,9 @@ const maxMatchesPerRule = 8
 func evaluate(rs *rules.RuleSet, fields []field, o occurrences) map[int][]match {
 	out := map[int][]match{}
 	for idx, ro := range o.byRule {
+		if ro == nil {
+			continue
+		}
 		r := rs.Rules()[idx]
 		ms := phraseMatches(int(idx), ro)
 		ms = append(ms, nearMatches(int(idx), r, fields, ro)...)
@@ -25,6 +28,9 @@ func evaluate(rs *rules.RuleSet, fields []field, o occurrences) map[int][]match 
 		}
 	}
 	for idx, ro := range o.byRule {
+		if ro == nil {
+			continue
+		}
 		r := rs.Rules()[idx]
 		if len(r.Regex) == 0 || len(ro.roles[rules.RoleTrigger]) == 0 {
 			continue

@@ -32,7 +32,7 @@ type match struct {
 
 // occurrences maps each rule to its pattern occurrences, by role.
 type occurrences struct {
-	byRule map[int32]*ruleOccs
+	byRule []*ruleOccs // by rule index; nil when the rule has no occurrence
 }
 
 type ruleOccs struct {
@@ -42,7 +42,7 @@ type ruleOccs struct {
 // scan runs the automaton over every field and keeps the occurrences that
 // sit on word boundaries.
 func scan(rs *rules.RuleSet, fields []field) occurrences {
-	o := occurrences{byRule: map[int32]*ruleOccs{}}
+	o := occurrences{byRule: make([]*ruleOccs, len(rs.Rules()))}
 	for fi, f := range fields {
 		b := f.n.Bytes()
 		for _, m := range rs.FindAll(b) {

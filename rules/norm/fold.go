@@ -100,6 +100,11 @@ func computeRune(r rune, decompose bool) entry {
 		if l == r {
 			return entry{kind: kindWord, same: true}
 		}
+		// fold the lower-case form too, so the result is a fixed point
+		// ("Ԁ" → "ԁ" → look-alike "d")
+		if e := computeRune(l, decompose); e.kind == kindWord && !e.same {
+			return e
+		}
 		return entry{kind: kindWord, fold: string(l)}
 	case unicode.Is(unicode.Sc, r):
 		return entry{kind: kindKeep, same: true}

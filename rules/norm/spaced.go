@@ -14,6 +14,9 @@ type token struct {
 // visa"), a common way to slip key terms past keyword filters. A run never
 // crosses a sentence break.
 func (n *normalizer) joinSpacedLetters() {
+	if !hasSpacedLetters(n.t.b) {
+		return
+	}
 	toks := n.tokens()
 	var drop map[int]bool
 	for i := 0; i < len(toks); {
@@ -34,6 +37,26 @@ func (n *normalizer) joinSpacedLetters() {
 	if drop != nil {
 		n.compact(drop)
 	}
+}
+
+// hasSpacedLetters is a cheap pre-check: at least three one-letter words.
+func hasSpacedLetters(b []byte) bool {
+	singles := 0
+	for i := 0; i < len(b); {
+		j := i
+		for j < len(b) && b[j] != ' ' && b[j] != '\n' {
+			j++
+		}
+		if j > i {
+			if _, size := utf8.DecodeRune(b[i:j]); size == j-i {
+				if singles++; singles >= 3 {
+					return true
+				}
+			}
+		}
+		i = j + 1
+	}
+	return false
 }
 
 func (n *normalizer) tokens() []token {
