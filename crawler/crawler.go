@@ -183,6 +183,10 @@ type SourceStats struct {
 	Removed      int            `json:"removed"`       // pages gone (404/410) whose ads were marked removed
 	RobotsDenied int            `json:"robots_denied"` // URLs robots.txt disallowed
 	Queue        int            `json:"queue"`         // frontier pending+leased when last seen
+	// Started and Finished bound the cycle run; Finished is zero while it
+	// runs and when it ended in an error or cancellation.
+	Started  time.Time `json:"started,omitzero"`
+	Finished time.Time `json:"finished,omitzero"`
 }
 
 // Stats is the outcome of one RunOnce, per source id.

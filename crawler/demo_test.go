@@ -26,6 +26,9 @@ func TestDemoWorld(t *testing.T) {
 		if got.Pages != want || got.Ads != exp.AdsBySource[id] || got.Errors != 0 {
 			t.Errorf("source %s: %+v; want %d pages, %d ads, no errors", id, got, want, exp.AdsBySource[id])
 		}
+		if got.Started.IsZero() || got.Finished.Before(got.Started) {
+			t.Errorf("source %s: cycle started %v, finished %v", id, got.Started, got.Finished)
+		}
 	}
 	if got := st.Total().RobotsDenied; got != exp.RobotsDenied {
 		t.Errorf("robots denied = %d, want %d", got, exp.RobotsDenied)

@@ -52,7 +52,8 @@ type run struct {
 func (c *Crawler) runSource(ctx context.Context, src *source, cyc Cycle) (SourceStats, error) {
 	r := &run{c: c, src: src, cycle: cyc, f: newFetcher(ctx, &c.cfg, src),
 		x: &extractor{src: src, sel: src.sel}, log: c.cfg.Logger.With("source", src.ID)}
-	c.update(src.ID, func(s *SourceStats) { *s = SourceStats{} })
+	r.stats.Started = c.cfg.Clock.Now()
+	c.update(src.ID, func(s *SourceStats) { *s = SourceStats{Started: r.stats.Started} })
 	defer r.f.close()
 	if _, err := c.cfg.Frontier.Push(ctx, cyc, src.maxPages, src.entries...); err != nil {
 		return r.stats, fmt.Errorf("crawl %s: %w", src.ID, err)
@@ -73,7 +74,9 @@ func (c *Crawler) runSource(ctx context.Context, src *source, cyc Cycle) (Source
 	wg.Wait()
 	err := errors.Join(errs...)
 	if err == nil && ctx.Err() == nil {
-		c.cfg.Observer.CrawlSucceeded(src.ID, c.cfg.Clock.Now())
+		now := c.cfg.Clock.Now()
+		c.cfg.Observer.CrawlSucceeded(src.ID, now)
+		r.count(func(s *SourceStats) { s.Finished = now })
 	}
 	return r.snapshot(), err
 }

@@ -69,3 +69,8 @@ func (a redisFrontier) SetPage(ctx context.Context, source, url string, m crawle
 	}
 	return a.f.SetPage(ctx, source, url, b)
 }
+
+var (
+	_ crawler.Sink    = (*StoreSink)(nil)
+	_ crawler.Remover = (*StoreSink)(nil)
+)

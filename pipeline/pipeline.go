@@ -39,6 +39,8 @@ type Store interface {
 	FailAd(ctx context.Context, msgID string, cause error) (bool, error)
 	// StreamInfo reports length, pending and lag of the ad stream.
 	StreamInfo(ctx context.Context) (store.StreamInfo, error)
+	// MarkRemoved records that a stored ad's page is gone (404/410).
+	MarkRemoved(ctx context.Context, id string, at time.Time) error
 }
 
 // Classifier turns an ad into a verdict (classifier.Classifier).
@@ -116,22 +118,42 @@ func New(cfg Config) (*Pipeline, error) {
 }
 
 // Sink returns the crawler's sink: each emitted ad is appended to the
-// stream, and an error means the ad was not accepted.
-func (p *Pipeline) Sink() SinkFunc {
-	return func(ctx context.Context, ad recruitscan.Ad) error {
-		if _, err := p.cfg.Store.AppendAd(ctx, ad); err != nil {
-			return fmt.Errorf("pipeline: append ad %s: %w", ad.URL, err)
-		}
-		p.update(func(s *Stats) { s.Appended++ })
-		return nil
-	}
+// stream (an error means it was not accepted), and ads whose pages are gone
+// are marked removed with the time: takedowns matter to investigators.
+func (p *Pipeline) Sink() *StoreSink {
+	return &StoreSink{Store: p.cfg.Store, appended: func() { p.update(func(s *Stats) { s.Appended++ }) }}
 }
 
-// SinkFunc adapts a function to the crawler's Sink interface.
-type SinkFunc func(ctx context.Context, ad recruitscan.Ad) error
+// StoreSink is the crawler's sink onto the store: ads go to the ad stream,
+// removals to the stored ad. It implements crawler.Sink and crawler.Remover.
+// A crawl-only process uses it directly: &pipeline.StoreSink{Store: st}.
+type StoreSink struct {
+	Store interface {
+		AppendAd(ctx context.Context, ad recruitscan.Ad) (string, error)
+		MarkRemoved(ctx context.Context, id string, at time.Time) error
+	}
+	appended func()
+}
 
-// Emit calls f.
-func (f SinkFunc) Emit(ctx context.Context, ad recruitscan.Ad) error { return f(ctx, ad) }
+// Emit appends ad to the stream.
+func (s *StoreSink) Emit(ctx context.Context, ad recruitscan.Ad) error {
+	if _, err := s.Store.AppendAd(ctx, ad); err != nil {
+		return fmt.Errorf("pipeline: append ad %s: %w", ad.URL, err)
+	}
+	if s.appended != nil {
+		s.appended()
+	}
+	return nil
+}
+
+// MarkRemoved records that ad id's page was gone at the given time. An ad
+// never stored (gone before it was classified) is not an error.
+func (s *StoreSink) MarkRemoved(ctx context.Context, id string, at time.Time) error {
+	if err := s.Store.MarkRemoved(ctx, id, at); err != nil && !errors.Is(err, recruitscan.ErrNotFound) {
+		return fmt.Errorf("pipeline: mark ad %s removed: %w", id, err)
+	}
+	return nil
+}
 
 // Run runs the workers until ctx is done. It returns nil on cancellation;
 // an entry being processed when ctx ends stays pending and is reclaimed

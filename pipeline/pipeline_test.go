@@ -133,3 +133,39 @@ func TestNewRequiresParts(t *testing.T) {
 		t.Fatal("New with no store and classifier succeeded")
 	}
 }
+
+// A page gone from its site is recorded on the stored ad with the time;
+// an ad that was never stored is not an error.
+func TestSinkMarksRemoved(t *testing.T) {
+	st := newStore(t, 3, 0)
+	p, err := New(Config{Store: st, Classifier: keywordClassifier{}, Block: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	sink := p.Sink()
+	if err := sink.Emit(ctx, recruitscan.Ad{ID: "gone1", Title: "risky", URL: "http://x.example/1"}); err != nil {
+		t.Fatal(err)
+	}
+	rctx, stop := context.WithCancel(ctx)
+	defer stop()
+	go p.Run(rctx)
+	if err := p.WaitIdle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+	if err := sink.MarkRemoved(ctx, "gone1", at); err != nil {
+		t.Fatal(err)
+	}
+	ad, err := st.Ad(ctx, "gone1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ad.RemovedAt.Equal(at) {
+		t.Errorf("RemovedAt = %v, want %v", ad.RemovedAt, at)
+	}
+	if err := sink.MarkRemoved(ctx, "never-stored", at); err != nil {
+		t.Errorf("MarkRemoved of an ad never stored: %v", err)
+	}
+}

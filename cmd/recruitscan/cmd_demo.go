@@ -175,13 +175,14 @@ func startDemo(ctx context.Context, env *Env, o demoOptions) (_ *demo, err error
 	}
 	d.pwShown, d.tokShown = genPw, genTok
 	rv, err := review.New(review.Config{
-		Store:   st,
-		Redis:   rc.client,
-		Prefix:  prefix,
-		Sources: world.Sources(),
-		Users:   []review.User{{Name: d.User, Role: recruitscan.RoleAdmin, PasswordHash: hash}},
-		Tokens:  []review.Token{{Name: "demo", Role: recruitscan.RoleAdmin, Secret: d.Token}},
-		Logger:  logger,
+		Store:        st,
+		Redis:        rc.client,
+		Prefix:       prefix,
+		Sources:      world.Sources(),
+		SourceStatus: sourceStatus(cr),
+		Users:        []review.User{{Name: d.User, Role: recruitscan.RoleAdmin, PasswordHash: hash}},
+		Tokens:       []review.Token{{Name: "demo", Role: recruitscan.RoleAdmin, Secret: d.Token}},
+		Logger:       logger,
 		// Claims and decisions are counted by the store (Observer), for
 		// every caller; giving review the metrics too would count twice.
 	})

@@ -98,15 +98,13 @@ func runParts(ctx context.Context, env *Env, args []string, parts part) error {
 		}
 		goRun("classify", func() error { return p.Run(ctx) })
 	}
+	var cr *crawler.Crawler
 	if parts&partCrawl != 0 {
 		if len(cfg.Sources) == 0 {
 			return fmt.Errorf("%s: no sources configured", *cfgPath)
 		}
-		sink := pipeline.SinkFunc(func(ctx context.Context, ad recruitscan.Ad) error {
-			_, err := st.AppendAd(ctx, ad)
-			return err
-		})
-		cr, err := crawler.New(crawler.Config{Sources: cfg.Sources, Sink: sink, Observer: m, Logger: logger,
+		sink := &pipeline.StoreSink{Store: st}
+		cr, err = crawler.New(crawler.Config{Sources: cfg.Sources, Sink: sink, Observer: m, Logger: logger,
 			Frontier: pipeline.CrawlFrontier(st.Frontier())})
 		if err != nil {
 			return err
@@ -123,8 +121,12 @@ func runParts(ctx context.Context, env *Env, args []string, parts part) error {
 		if tok := env.Getenv("RECRUITSCAN_API_TOKEN"); tok != "" {
 			tokens = append(tokens, review.Token{Name: "env", Role: recruitscan.RoleAdmin, Secret: tok})
 		}
-		rv, err := review.New(review.Config{Store: st, Redis: rc.client, Prefix: cfg.Redis.Prefix, Sources: cfg.Sources, Users: users, Tokens: tokens,
-			Logger: logger, SessionTTL: cfg.Server.SessionTTL, SecureCookies: cfg.Server.TLSCert != ""})
+		rcfg := review.Config{Store: st, Redis: rc.client, Prefix: cfg.Redis.Prefix, Sources: cfg.Sources, Users: users, Tokens: tokens,
+			Logger: logger, SessionTTL: cfg.Server.SessionTTL, SecureCookies: cfg.Server.TLSCert != ""}
+		if cr != nil {
+			rcfg.SourceStatus = sourceStatus(cr)
+		}
+		rv, err := review.New(rcfg)
 		if err != nil {
 			return err
 		}

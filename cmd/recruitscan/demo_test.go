@@ -103,6 +103,28 @@ func testDemo(t *testing.T, redisURL string) {
 	}
 	api.expect("GET", "/api/v1/queue", nil, false, http.StatusUnauthorized, nil)
 
+	// The operator view reports each source's last crawl and counts.
+	var sources struct {
+		Sources []struct {
+			ID     string `json:"id"`
+			Status *struct {
+				LastCrawl time.Time `json:"last_crawl"`
+				Pages     int       `json:"pages"`
+				Ads       int       `json:"ads"`
+			} `json:"status"`
+		} `json:"sources"`
+	}
+	api.expect("GET", "/api/v1/sources", nil, true, http.StatusOK, &sources)
+	if len(sources.Sources) != len(exp.PagesBySource) {
+		t.Errorf("sources API lists %d sources, the world has %d", len(sources.Sources), len(exp.PagesBySource))
+	}
+	for _, src := range sources.Sources {
+		st := src.Status
+		if st == nil || st.LastCrawl.IsZero() || st.Pages != exp.PagesBySource[src.ID] || st.Ads != exp.AdsBySource[src.ID] {
+			t.Errorf("source %s status %+v, want last crawl set, %d pages, %d ads", src.ID, st, exp.PagesBySource[src.ID], exp.AdsBySource[src.ID])
+		}
+	}
+
 	var queue struct {
 		Items []recruitscan.ReviewItem `json:"items"`
 		Total int                      `json:"total"`
