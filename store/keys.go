@@ -104,6 +104,7 @@ func (k keys) pendingLang(l string) string { return k.queue() + "pending:" + l }
 func (k keys) pendingInd(in string) string { return k.queue() + "pi:" + in }
 func (k keys) pendingSrc(s string) string  { return k.queue() + "ps:" + s }
 func (k keys) pendingCount() string        { return k.queue() + "pcount" }
+func (k keys) pendingIndexed() string      { return k.queue() + "pindexed" }
 func (k keys) open() string                { return k.queue() + "open" }
 func (k keys) leases() string              { return k.queue() + "leases" }
 func (k keys) snoozed() string             { return k.queue() + "snoozed" }
@@ -130,6 +131,7 @@ local function k_pending_lang(l) return Q .. 'pending:' .. l end
 local function k_pending_ind(x) return Q .. 'pi:' .. x end
 local function k_pending_src(x) return Q .. 'ps:' .. x end
 local function k_pcount() return Q .. 'pcount' end
+local function k_pindexed() return Q .. 'pindexed' end
 local function k_open() return Q .. 'open' end
 local function k_leases() return Q .. 'leases' end
 local function k_snoozed() return Q .. 'snoozed' end

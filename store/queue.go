@@ -378,6 +378,9 @@ func (s *Store) queueIndexed(ctx context.Context, f QueueFilter) ([]recruitscan.
 	if f.MinAge > 0 {
 		cutoff = strconv.FormatInt(ms(s.now().Add(-f.MinAge)), 10)
 	}
+	if err := s.indexPending(ctx); err != nil {
+		return nil, 0, err
+	}
 	waiting := "0"
 	if f.Status == "" {
 		waiting = "1"
@@ -395,6 +398,37 @@ func (s *Store) queueIndexed(ctx context.Context, f QueueFilter) ([]recruitscan.
 	}
 	items, err := s.items(ctx, "queue", ids)
 	return items, int(total), err
+}
+
+// indexBatch bounds the pending items one index-building script reads.
+const indexBatch = 1000
+
+// indexPending makes sure that the pending filter indexes hold every
+// pending item, once per store and Redis: items queued by a version
+// without them are added in batches (each one script, so claims and
+// decisions in between stay consistent), then a marker records that the
+// indexes are complete. A queue that was empty when an item joined it
+// (every new deployment) has the marker from the start.
+func (s *Store) indexPending(ctx context.Context) error {
+	if s.indexed.Load() {
+		return nil
+	}
+	op := "index pending items"
+	n, err := s.c.Exists(ctx, s.k.pendingIndexed()).Result()
+	if err != nil {
+		return wrap(op, err)
+	}
+	for cursor := "-"; n == 0 && cursor != ""; {
+		cursor, err = indexPendingScript.Run(ctx, s.c, []string{s.k.pending()}, s.k.queue(), cursor, indexBatch).Text()
+		if err != nil {
+			return wrap(op, err)
+		}
+	}
+	if err := s.c.Set(ctx, s.k.pendingIndexed(), "1", 0).Err(); err != nil {
+		return wrap(op, err)
+	}
+	s.indexed.Store(true)
+	return nil
 }
 
 func (s *Store) rangeIDs(ctx context.Context, q queueSource, start, stop int64) ([]string, error) {

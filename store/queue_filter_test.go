@@ -94,7 +94,8 @@ func (w *filterWorld) want(all []recruitscan.ReviewItem, f QueueFilter) []string
 	return ids(got)
 }
 
-// filters are every combination of the filter fields' values, waiting and
+// filters are every combination of the filter fields' values (the
+// sources include one with braces, a hash tag's delimiters), waiting and
 // pending.
 func filters() []QueueFilter {
 	var out []QueueFilter
@@ -238,5 +239,47 @@ func TestQueueFiltersMatchBruteForce(t *testing.T) {
 		if n, err := e.c.HLen(ctx, e.s.k.pendingCount()).Result(); err != nil || n != 0 {
 			t.Errorf("pending counts left after draining: %d fields (%v)", n, err)
 		}
+	})
+}
+
+// TestQueueIndexesBuiltForOlderItems: items queued by a version without
+// the filter indexes (simulated by deleting them) are indexed on the
+// first filtered listing, and changes made before that do not skew the
+// counts.
+func TestQueueIndexesBuiltForOlderItems(t *testing.T) {
+	forEach(t, func(t *testing.T, e *env) {
+		ctx := ctxT(t)
+		w := &filterWorld{e: e, rng: rand.New(rand.NewPCG(3, 4))}
+		for i := range 30 {
+			w.post(t, itemID(i))
+			e.clk.Advance(4 * time.Minute)
+		}
+		if _, _, err := e.s.Queue(ctx, QueueFilter{SourceID: "s1"}); err != nil { // marks the indexes complete
+			t.Fatal(err)
+		}
+		old := []string{e.s.k.pendingCount(), e.s.k.pendingIndexed()}
+		for _, in := range filterInds {
+			old = append(old, e.s.k.pendingInd(string(in)))
+		}
+		for _, src := range filterSources {
+			old = append(old, e.s.k.pendingSrc(src))
+		}
+		for _, k := range old {
+			if err := e.c.Del(ctx, k).Err(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for range 3 { // unindexed items leave pending
+			if _, err := e.s.ClaimNext(ctx, reviewer("bob")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		w.post(t, itemID(30)) // an indexed one joins
+		s, err := New(Config{Client: e.c, Prefix: e.prefix, Clock: e.clk, Lease: time.Minute})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.e = &env{s: s, c: e.c, clk: e.clk, prefix: e.prefix}
+		w.check(t, "indexed on first use", false)
 	})
 }

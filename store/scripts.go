@@ -91,6 +91,8 @@ end
 -- (or an item queued before these indexes existed) never skews them.
 local function add_pending(it)
   local m = it.m
+  -- an empty pending set is completely indexed (see indexPending)
+  if redis.call('EXISTS', k_pending()) == 0 then redis.call('SET', k_pindexed(), '1') end
   redis.call('ZADD', k_pending(), 0, m)
   redis.call('ZADD', k_pending_lang(it.lang), 0, m)
   if redis.call('ZADD', k_pending_src(it.src or ''), 0, m) == 0 then return end
@@ -472,6 +474,24 @@ end
 local out = {total}
 for i = off + 1, math.min(need, #page) do out[#out + 1] = member_id(page[i]) end
 return out
+`)
+
+// indexPendingScript adds up to a limit of pending items, from a cursor
+// on, to the filter indexes (items queued by a version without them;
+// add_pending skips indexed ones).
+// KEYS[1] the pending set (routes the script; all keys are under Q).
+// ARGV: Q, cursor ("-" from the start, else the last member done), limit.
+// Returns the last member done, or "" at the end.
+var indexPendingScript = redis.NewScript(luaQueueLib + `
+local lo = ARGV[2]
+if lo ~= '-' then lo = '(' .. lo end
+local ms = redis.call('ZRANGEBYLEX', k_pending(), lo, '+', 'LIMIT', 0, tonumber(ARGV[3]))
+for _, m in ipairs(ms) do
+  local s = state(k_item(member_id(m)))
+  if s.st == 'pending' and s.m == m then add_pending(s) end
+end
+if #ms < tonumber(ARGV[3]) then return '' end
+return ms[#ms]
 `)
 
 // auditScript appends one entry (and indexes it by item).

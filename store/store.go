@@ -9,6 +9,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -74,6 +75,8 @@ type Store struct {
 
 	mu     sync.Mutex
 	cursor string // XAUTOCLAIM cursor, so reclaiming walks the whole PEL
+
+	indexed atomic.Bool // the pending filter indexes are known complete
 }
 
 // group is the consumer group of classifier workers on the ad stream.
