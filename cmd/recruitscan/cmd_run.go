@@ -41,6 +41,7 @@ func runParts(ctx context.Context, env *Env, args []string, parts part) error {
 	fs.SetOutput(env.Stderr)
 	cfgPath := fs.String("config", "recruitscan.yaml", "config file (see recruitscan.example.yaml)")
 	redisURL := fs.String("redis", "", "Redis URL (overrides REDIS_URL and redis.url)")
+	prefix := fs.String("prefix", "", "Redis key namespace (overrides redis.prefix)")
 	listenAddr := fs.String("listen", "", "HTTP address (overrides server.listen); classify and crawl serve only /metrics there")
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
@@ -50,6 +51,7 @@ func runParts(ctx context.Context, env *Env, args []string, parts part) error {
 		return err
 	}
 	url := firstNonEmpty(*redisURL, env.Getenv("REDIS_URL"), cfg.Redis.URL)
+	cfg.Redis.Prefix = firstNonEmpty(*prefix, cfg.Redis.Prefix)
 	listenOn := firstNonEmpty(*listenAddr, cfg.Server.Listen)
 	logger := newLogger(env.Stderr)
 
