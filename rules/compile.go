@@ -251,8 +251,11 @@ func (c *compiler) addAll(r *Rule, role Role, phrases []string) {
 		}
 		ref := PatternRef{Rule: int32(r.index), Role: role, Prefix: prefix}
 		c.addPattern(n, ref)
-		if joined := strings.ReplaceAll(n, " ", ""); joined != n && isLatin(n) {
-			c.addPattern(joined, ref) // "free visa" also as "#freevisa"
+		// "free visa" also as "#freevisa", "free-visa": short key terms
+		// only, as hashtags are; longer phrases would just grow the
+		// automaton.
+		if joined := strings.ReplaceAll(n, " ", ""); joined != n && isLatin(n) && strings.Count(n, " ") <= 2 && len(joined) <= maxJoined {
+			c.addPattern(joined, ref)
 		}
 	}
 }
@@ -272,6 +275,9 @@ func (c *compiler) addPattern(n string, ref PatternRef) {
 	}
 	c.rs.refs[id] = append(c.rs.refs[id], ref)
 }
+
+// maxJoined bounds the length of a phrase's joined-up variant.
+const maxJoined = 20
 
 func isLatin(s string) bool {
 	for _, r := range s {

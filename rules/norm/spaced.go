@@ -39,20 +39,24 @@ func (n *normalizer) joinSpacedLetters() {
 	}
 }
 
-// hasSpacedLetters is a cheap pre-check: at least three one-letter words.
+// hasSpacedLetters is a cheap pre-check: three one-letter words in a row,
+// separated by single spaces.
 func hasSpacedLetters(b []byte) bool {
-	singles := 0
+	run := 0
 	for i := 0; i < len(b); {
 		j := i
 		for j < len(b) && b[j] != ' ' && b[j] != '\n' {
 			j++
 		}
-		if j > i {
-			if _, size := utf8.DecodeRune(b[i:j]); size == j-i {
-				if singles++; singles >= 3 {
-					return true
-				}
+		if _, size := utf8.DecodeRune(b[i:j]); j > i && size == j-i {
+			if run++; run >= 3 {
+				return true
 			}
+		} else {
+			run = 0
+		}
+		if j < len(b) && b[j] == '\n' {
+			run = 0
 		}
 		i = j + 1
 	}
