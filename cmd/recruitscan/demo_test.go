@@ -48,8 +48,9 @@ func testDemo(t *testing.T, redisURL string) {
 	defer d.Close()
 	if redisURL != "" {
 		// startDemo chose a fresh prefix on the shared server; remove it.
+		// t.Cleanup runs after the deferred d.Close, once nothing writes.
 		c, _ := testredis.Client(t)
-		defer testredis.Cleanup(t, c, d.prefix)
+		t.Cleanup(func() { testredis.Cleanup(t, c, d.prefix) })
 	}
 	t.Logf("ready in %s; crawl %+v; pipeline %+v", d.Ready, d.Crawl, d.Pipeline)
 
