@@ -89,7 +89,7 @@ func (n *normalizer) run(s string) {
 	table := bmpTable()
 	for i := 0; i < len(s); {
 		if c := s[i]; c >= 'a' && c <= 'z' || c >= '0' && c <= '9' {
-			if n.sepStart < 0 { // fast path: lower-case ASCII inside a word
+			if n.sepStart < 0 && !asciiLetterDigitEdge(n.t.b, rune(c)) { // fast path: lower-case ASCII inside a word
 				n.emitByte(c, i)
 				n.lastWord = true
 				i++
@@ -162,11 +162,16 @@ func (n *normalizer) word(s string, i, size int, r rune, e entry) {
 	if e.kind == kindKeep && n.lastWord && !isDigitByte(n.t.b) {
 		n.emit(" ", i, i+size)
 	}
+	out := e.fold
 	if e.same {
-		n.emit(s[i:i+size], i, i+size)
-	} else {
-		n.emit(e.fold, i, i+size)
+		out = s[i : i+size]
 	}
+	// the edge is judged on the folded output: a Cyrillic "О" after a
+	// digit becomes an ASCII "o" and must split like one
+	if n.lastWord && out != "" && asciiLetterDigitEdge(n.t.b, rune(out[0])) {
+		n.emit(" ", i, i+size) // "rm8000" → "rm 8000", "sar1500" → "sar 1500"
+	}
+	n.emit(out, i, i+size)
 	n.lastWord = e.kind == kindWord
 }
 
@@ -211,6 +216,20 @@ func sameClass(b []byte, next rune) bool {
 	pl := unicode.IsLetter(prev) || unicode.IsMark(prev)
 	nl := unicode.IsLetter(next) || unicode.IsMark(next)
 	return pl == nl
+}
+
+// asciiLetterDigitEdge reports an ASCII letter followed by a digit or a
+// digit followed by an ASCII letter: the two are separate words
+// ("rm8000", "5k" stays: k after digits is an amount suffix).
+func asciiLetterDigitEdge(b []byte, next rune) bool {
+	if len(b) == 0 || next >= 0x80 {
+		return false
+	}
+	prev := b[len(b)-1]
+	prevLetter := prev >= 'a' && prev <= 'z'
+	nextLetter := next >= 'a' && next <= 'z' || next >= 'A' && next <= 'Z'
+	nextDigit := next >= '0' && next <= '9'
+	return prevLetter && nextDigit || isDigitByte(b) && nextLetter && next != 'k' && next != 'K'
 }
 
 func isDigitByte(b []byte) bool {

@@ -27,6 +27,8 @@ func TestNormalize(t *testing.T) {
 		{"+966 50 123 4567", "+966 50 123 4567"},
 		{"#maidsfortransfer", "maidsfortransfer"},
 		{"coffee", "coffee"},
+		{"RM8,000 sar1500 5k", "rm 8000 sar 1500 5k"},
+		{"visa 7orra", "visa 7 orra"},
 		{"frее visа", "free visa"}, // Cyrillic е and а
 		{"ΡΑΥ FΕΕ", "pay fee"},     // Greek capitals
 		{"  ", ""},
