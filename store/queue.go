@@ -358,6 +358,14 @@ func (s *Store) queueLevel(ctx context.Context, q queueSource, f QueueFilter) ([
 	return items, int(total.Val()), err
 }
 
+// queueTune holds queueScript's choices between ways to count items
+// old enough: at most fewOld such open items are read and sorted; a
+// filter set is walked when it is at most walkFactor times the items on
+// the smaller side of the cutoff.
+type queueTune struct{ fewOld, walkFactor int }
+
+var defaultTune = queueTune{fewOld: 1000, walkFactor: 4}
+
 // queueIndexed lists waiting or pending items by the filter indexes of
 // pending items (see queueScript), one script run for the total and the
 // page's ids.
@@ -386,7 +394,7 @@ func (s *Store) queueIndexed(ctx context.Context, f QueueFilter) ([]recruitscan.
 		waiting = "1"
 	}
 	res, err := queueScript.Run(ctx, s.c, []string{s.k.pending()}, s.k.queue(), waiting, f.Offset, f.Limit,
-		lvl, lang, f.SourceID, string(f.Indicator), cutoff).Slice()
+		lvl, lang, f.SourceID, string(f.Indicator), cutoff, s.tune.fewOld, s.tune.walkFactor).Slice()
 	if err != nil || len(res) == 0 {
 		return nil, 0, wrap("queue", err)
 	}

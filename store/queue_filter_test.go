@@ -100,7 +100,7 @@ func (w *filterWorld) want(all []recruitscan.ReviewItem, f QueueFilter) []string
 func filters() []QueueFilter {
 	var out []QueueFilter
 	levels := []*recruitscan.Level{nil, new(recruitscan.Level(0)), new(recruitscan.LevelMedium), new(recruitscan.LevelHigh)}
-	inds := append([]recruitscan.Indicator{"", "no_such"}, filterInds...)
+	inds := []recruitscan.Indicator{"", "no_such", filterInds[1], filterInds[2]}
 	for _, st := range []recruitscan.ItemStatus{"", recruitscan.StatusPending} {
 		for _, lv := range levels {
 			for _, in := range inds {
@@ -126,15 +126,34 @@ func describe(f QueueFilter) string {
 		f.Status, lv, f.Indicator, f.Lang, f.SourceID, f.MinAge, f.Offset, f.Limit)
 }
 
-// check compares Queue with the brute-force answer for every filter: the
-// whole list and total, and a page in the middle. It fails t when no
-// filter matches anything unless empty is set.
+// tunes make a small queue take every way of counting old enough items:
+// reading the few, age buckets, walking a set, reading either side of the
+// cutoff.
+var tunes = []queueTune{defaultTune, {fewOld: 0, walkFactor: 4}, {fewOld: 0, walkFactor: 1 << 30}, {fewOld: 0, walkFactor: 0}}
+
+// check compares Queue with the brute-force answer for every filter and
+// tuning: the whole list and total, and a page in the middle. It fails t
+// when no filter matches anything unless empty is set.
 func (w *filterWorld) check(t *testing.T, step string, empty bool) {
+	t.Helper()
+	for i, tune := range tunes {
+		w.e.s.tune = tune
+		w.checkTuned(t, fmt.Sprintf("%s (%+v)", step, tune), empty, i > 0)
+	}
+	w.e.s.tune = defaultTune
+}
+
+// checkTuned checks every filter, or with aged only those with a minimum
+// age (the others do not depend on the tuning).
+func (w *filterWorld) checkTuned(t *testing.T, step string, empty, aged bool) {
 	t.Helper()
 	ctx := ctxT(t)
 	all := w.all(t)
 	n := 0
 	for i, f := range filters() {
+		if aged && f.MinAge == 0 {
+			continue
+		}
 		want := w.want(all, f)
 		n += len(want)
 		pages := []QueueFilter{f}

@@ -50,12 +50,15 @@ local function audit(now, actor, action, id, before, after, note)
   return sid
 end
 -- The filter indexes of pending items: per indicator and per source an
--- ordered set like pending (the per-language one is pending:LANG), and in
--- pcount the number of pending items per combination of level, language,
--- source and indicator, each either a value or any (count_field), overall
--- and per enqueue-time bucket of age_bucket ms (field .. '\0' .. bucket),
--- so that a minimum age reads whole buckets and walks only within one. An
--- item hash's indicators may repeat one; each counts once.
+-- ordered set like pending (the per-language one is pending:LANG). A
+-- filter by one of them (and the level, a range of members) is counted by
+-- ZLEXCOUNT; pcount holds what a set cannot count cheaply, per level digit
+-- of the member (3 - level): the pending items per combination of two or
+-- three of language, source and indicator (combo_field), and per
+-- enqueue-time bucket of age_bucket ms (age_field), so that a minimum age
+-- reads whole buckets and walks items only within one. An item hash's
+-- indicators may repeat one; each counts once. Few fields per item keep
+-- enqueue and claim fast.
 local function indicators(csv)
   local out, seen = {}, {}
   for x in string.gmatch(csv or '', '[^,]+') do
@@ -63,27 +66,24 @@ local function indicators(csv)
   end
   return out
 end
-local function count_field(lvl, lang, src, ind)
+local function combo_field(d, lang, src, ind)
   local function v(x) if x then return '=' .. x end return '*' end
-  return v(lvl) .. '\0' .. v(lang) .. '\0' .. v(src) .. '\0' .. v(ind)
+  return 'c\0' .. d .. '\0' .. v(lang) .. '\0' .. v(src) .. '\0' .. v(ind)
 end
 local age_bucket = 900000
+local function age_field(d, b) return 'a\0' .. d .. '\0' .. string.format('%.0f', b) end
 local function member_enq(m) return tonumber(string.sub(m, 14, 28)) end
 local function count_pending(it, inds, delta)
-  local b = '\0' .. string.format('%.0f', math.floor(member_enq(it.m) / age_bucket))
   local function incr(f)
     if redis.call('HINCRBY', k_pcount(), f, delta) <= 0 then redis.call('HDEL', k_pcount(), f) end
   end
-  for mask = 0, 7 do
-    local l, g, s = nil, nil, nil
-    if mask % 2 == 1 then l = it.lvl end
-    if math.floor(mask / 2) % 2 == 1 then g = it.lang end
-    if math.floor(mask / 4) % 2 == 1 then s = it.src end
-    for i = 0, #inds do
-      local f = count_field(l, g, s, inds[i])
-      incr(f)
-      incr(f .. b)
-    end
+  local d = string.sub(it.m, 1, 1)
+  incr(age_field(d, math.floor(member_enq(it.m) / age_bucket)))
+  incr(combo_field(d, it.lang, it.src, nil))
+  for _, x in ipairs(inds) do
+    incr(combo_field(d, it.lang, nil, x))
+    incr(combo_field(d, nil, it.src, x))
+    incr(combo_field(d, it.lang, it.src, x))
   end
 end
 -- add_pending and rem_pending take an item's state (m, lang, lvl, src,
@@ -91,8 +91,6 @@ end
 -- (or an item queued before these indexes existed) never skews them.
 local function add_pending(it)
   local m = it.m
-  -- an empty pending set is completely indexed (see indexPending)
-  if redis.call('EXISTS', k_pending()) == 0 then redis.call('SET', k_pindexed(), '1') end
   redis.call('ZADD', k_pending(), 0, m)
   redis.call('ZADD', k_pending_lang(it.lang), 0, m)
   if redis.call('ZADD', k_pending_src(it.src or ''), 0, m) == 0 then return end
@@ -185,6 +183,8 @@ local fields = {'h', h, 'ver', ver, 'src', ARGV[6], 'url', ARGV[7], 'title', ARG
   'lang', lang, 'lvl', lvl, 'sc', score, 'ind', ARGV[12]}
 if not s.st then
   local m = member(lvl, score, now, id)
+  -- an empty pending set is completely indexed (see indexPending)
+  if redis.call('EXISTS', k_pending()) == 0 then redis.call('SET', k_pindexed(), '1') end
   redis.call('HSET', k, 'ad', id, 'st', 'pending', 'enq', now, 'm', m, unpack(fields))
   add_pending(now_item(m))
   add_open(id, m, lvl, lang, now)
@@ -356,18 +356,21 @@ return recover(ARGV[2], tonumber(ARGV[3]))
 `)
 
 // queueScript lists waiting or pending items that match a filter, in
-// queue order, with the exact total, without reading every item: the
-// total of pending items comes from pcount (and, with a minimum age, from
-// the items on the smaller side of the cutoff in byage); the page walks
-// the smallest of the filter's ordered sets from the front, checking the
-// others by ZSCORE and the age in the member, until it holds offset+limit
-// items or every match. Claimed items (few: one or two per reviewer) are
-// checked one by one when waiting items are asked for, and merged by
-// member.
+// queue order, with the exact total, without reading every item. The
+// total of pending items is a ZLEXCOUNT of the smallest filter set (the
+// level is a member range) or, for two or three of language, source and
+// indicator, a sum of pcount fields; with a minimum age it comes from the
+// age buckets, or from the items on the smaller side of the cutoff in
+// byage, or from walking the smallest set, whichever reads least. The
+// page walks the smallest set from the front, checking the others by
+// ZSCORE and the age in the member, until it holds offset+limit items or
+// every match (or, when few open items are old enough, sorts those). Claimed items (few: one or two per reviewer) are checked one by
+// one when waiting items are asked for, and merged by member.
 // KEYS[1] the pending set (routes the script; all keys are under Q).
 // ARGV: Q, waiting ("1": pending and claimed, else pending), offset,
 // limit, level, lang, source, indicator ("" = any), cutoff ms ("" = no
-// minimum age).
+// minimum age), how many old enough items are few (1000), the factor
+// by which walking a set beats reading items (4).
 // Returns {total, id…} (the page's ids).
 var queueScript = redis.NewScript(luaQueueLib + `
 local waiting, off, lim = ARGV[2] == '1', tonumber(ARGV[3]), tonumber(ARGV[4])
@@ -380,68 +383,6 @@ local function matches(f)
   return true
 end
 local function fields(id) return redis.call('HMGET', k_item(id), 'lvl', 'lang', 'src', 'ind', 'enq', 'st', 'm') end
-local cf = count_field(lvl, lang, src, ind)
-local total = tonumber(redis.call('HGET', k_pcount(), cf) or '0')
--- count_range counts the matching pending items enqueued in a range.
-local function count_range(lo, hi)
-  local n = 0
-  for _, id in ipairs(redis.call('ZRANGEBYSCORE', k_byage(), lo, hi)) do
-    local f = fields(id)
-    if f[6] == 'pending' and matches(f) then n = n + 1 end
-  end
-  return n
-end
-if cutoff and total > 0 then
-  -- whole buckets before the cutoff's, then the smaller side of the
-  -- cutoff within its bucket, item by item
-  local oldest = redis.call('ZRANGE', k_byage(), 0, 0, 'WITHSCORES')[2]
-  local cb = math.floor(cutoff / age_bucket)
-  local n = 0
-  local b = math.floor(tonumber(oldest or cutoff) / age_bucket)
-  while b < cb do
-    local fs = {}
-    for x = b, math.min(cb - 1, b + 499) do fs[#fs + 1] = cf .. '\0' .. msfmt(x) end
-    for _, v in ipairs(redis.call('HMGET', k_pcount(), unpack(fs))) do n = n + (tonumber(v) or 0) end
-    b = b + 500
-  end
-  local first, last = msfmt(cb * age_bucket), msfmt(cb * age_bucket + age_bucket - 1)
-  if redis.call('ZCOUNT', k_byage(), first, ARGV[9]) <= redis.call('ZCOUNT', k_byage(), '(' .. ARGV[9], last) then
-    n = n + count_range(first, ARGV[9])
-  else
-    n = n + tonumber(redis.call('HGET', k_pcount(), cf .. '\0' .. msfmt(cb)) or '0') - count_range('(' .. ARGV[9], last)
-  end
-  total = n
-end
-local sets = {}
-if lang then sets[#sets + 1] = k_pending_lang(lang) end
-if ind then sets[#sets + 1] = k_pending_ind(ind) end
-if src then sets[#sets + 1] = k_pending_src(src) end
-if #sets == 0 then sets[1] = k_pending() end
-local size = {}
-for _, k in ipairs(sets) do size[k] = redis.call('ZCARD', k) end
-table.sort(sets, function(a, b) return size[a] < size[b] end)
-local lo, hi = '-', '+'
-if lvl then
-  local d = 3 - tonumber(lvl)
-  lo, hi = '[' .. d, '(' .. (d + 1)
-end
-local need, page = off + lim, {}
-local batch = math.min(1000, math.max(100, need * 2))
-while #page < need and #page < total do
-  local ms = redis.call('ZRANGEBYLEX', sets[1], lo, hi, 'LIMIT', 0, batch)
-  for _, m in ipairs(ms) do
-    local ok = not cutoff or member_enq(m) <= cutoff
-    for j = 2, #sets do
-      if ok and not redis.call('ZSCORE', sets[j], m) then ok = false end
-    end
-    if ok then
-      page[#page + 1] = m
-      if #page >= need then break end
-    end
-  end
-  if #ms < batch then break end
-  lo = '(' .. ms[#ms]
-end
 -- less compares members bytewise, as Redis orders them (Lua's < follows
 -- the server's collation locale).
 local function less(a, b)
@@ -451,6 +392,115 @@ local function less(a, b)
   end
   return #a < #b
 end
+local sets = {}
+if lang then sets[#sets + 1] = k_pending_lang(lang) end
+if ind then sets[#sets + 1] = k_pending_ind(ind) end
+if src then sets[#sets + 1] = k_pending_src(src) end
+local nsets = #sets
+if nsets == 0 then sets[1] = k_pending() end
+local lo, hi, digits = '-', '+', {'0', '1', '2', '3'}
+if lvl then
+  local d = 3 - tonumber(lvl)
+  lo, hi, digits = '[' .. d, '(' .. (d + 1), {tostring(d)}
+end
+local size = {}
+for _, k in ipairs(sets) do size[k] = redis.call('ZLEXCOUNT', k, lo, hi) end
+table.sort(sets, function(a, b) return size[a] < size[b] end)
+local function hsum(fs)
+  local n = 0
+  for _, v in ipairs(redis.call('HMGET', k_pcount(), unpack(fs))) do n = n + (tonumber(v) or 0) end
+  return n
+end
+-- the total without the minimum age
+local total = size[sets[1]]
+if nsets > 1 then
+  local fs = {}
+  for _, d in ipairs(digits) do fs[#fs + 1] = combo_field(d, lang, src, ind) end
+  total = hsum(fs)
+end
+local need = off + lim
+-- walk reads the smallest set in queue order, checking the age and the
+-- other sets, and returns the first need matches and how many it saw: all
+-- of them when all is set, else it stops at need or the total.
+local function walk(all)
+  local page, n, from = {}, 0, lo
+  local batch = 1000
+  if not all then batch = math.min(1000, math.max(100, need * 2)) end
+  while all or (#page < need and #page < total) do
+    local ms = redis.call('ZRANGEBYLEX', sets[1], from, hi, 'LIMIT', 0, batch)
+    for _, m in ipairs(ms) do
+      local ok = not cutoff or member_enq(m) <= cutoff
+      for j = 2, #sets do
+        if ok and not redis.call('ZSCORE', sets[j], m) then ok = false end
+      end
+      if ok then
+        n = n + 1
+        if #page < need then page[#page + 1] = m end
+        if not all and #page >= need then break end
+      end
+    end
+    if #ms < batch or (not all and #page >= need) then break end
+    from = '(' .. ms[#ms]
+  end
+  return page, n
+end
+-- matching pending items enqueued in a range of byage: their members
+-- when collect is set, and how many
+local function in_range(a, b, collect)
+  local out, n = {}, 0
+  for _, id in ipairs(redis.call('ZRANGEBYSCORE', k_byage(), a, b)) do
+    local f = fields(id)
+    if f[6] == 'pending' and matches(f) then
+      n = n + 1
+      if collect then out[#out + 1] = f[7] end
+    end
+  end
+  return out, n
+end
+local page
+if cutoff and total > 0 then
+  local all, old = redis.call('ZCARD', k_byage()), redis.call('ZCOUNT', k_byage(), '-inf', ARGV[9])
+  if old <= tonumber(ARGV[10]) then
+    -- few old enough: read them all
+    page, total = in_range('-inf', ARGV[9], true)
+    table.sort(page, less)
+  elseif nsets == 0 then
+    -- whole buckets before the cutoff's, then the smaller side of the
+    -- cutoff within its bucket, item by item
+    local cb = math.floor(cutoff / age_bucket)
+    local b = math.floor(tonumber(redis.call('ZRANGE', k_byage(), 0, 0, 'WITHSCORES')[2]) / age_bucket)
+    local n = 0
+    while b < cb do
+      local fs = {}
+      for x = b, math.min(cb - 1, b + 124) do
+        for _, d in ipairs(digits) do fs[#fs + 1] = age_field(d, x) end
+      end
+      n = n + hsum(fs)
+      b = b + 125
+    end
+    local first, last = msfmt(cb * age_bucket), msfmt(cb * age_bucket + age_bucket - 1)
+    if redis.call('ZCOUNT', k_byage(), first, ARGV[9]) <= redis.call('ZCOUNT', k_byage(), '(' .. ARGV[9], last) then
+      local _, c = in_range(first, ARGV[9], false)
+      n = n + c
+    else
+      local fs = {}
+      for _, d in ipairs(digits) do fs[#fs + 1] = age_field(d, cb) end
+      local _, c = in_range('(' .. ARGV[9], last, false)
+      n = n + hsum(fs) - c
+    end
+    total = n
+  elseif size[sets[1]] <= tonumber(ARGV[11]) * math.min(old, all - old) then
+    -- counting along the smallest set is cheaper than reading items
+    page, total = walk(true)
+  elseif old <= all - old then
+    local _, c = in_range('-inf', ARGV[9], false)
+    total = c
+  else
+    local _, c = in_range('(' .. ARGV[9], '+inf', false)
+    total = total - c
+  end
+end
+if not page then page = walk(false) end
 if waiting then
   local claimed = {}
   for _, id in ipairs(redis.call('ZRANGE', k_leases(), 0, -1)) do

@@ -77,6 +77,7 @@ type Store struct {
 	cursor string // XAUTOCLAIM cursor, so reclaiming walks the whole PEL
 
 	indexed atomic.Bool // the pending filter indexes are known complete
+	tune    queueTune   // queueScript's thresholds; tests change them
 }
 
 // group is the consumer group of classifier workers on the ad stream.
@@ -115,7 +116,7 @@ func New(cfg Config) (*Store, error) {
 	if obs == nil {
 		obs = nopObserver{}
 	}
-	return &Store{c: cfg.Client, k: newKeys(cfg.Prefix), cfg: cfg, obs: obs, cursor: "0-0"}, nil
+	return &Store{c: cfg.Client, k: newKeys(cfg.Prefix), cfg: cfg, obs: obs, cursor: "0-0", tune: defaultTune}, nil
 }
 
 // Ping reports whether Redis answers (for /readyz).
