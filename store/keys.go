@@ -132,6 +132,7 @@ local function k_pending_ind(x) return Q .. 'pi:' .. x end
 local function k_pending_src(x) return Q .. 'ps:' .. x end
 local function k_pcount() return Q .. 'pcount' end
 local function k_pindexed() return Q .. 'pindexed' end
+local function k_tmp() return Q .. 'tmp' end -- a script's scratch set, deleted before it returns
 local function k_open() return Q .. 'open' end
 local function k_leases() return Q .. 'leases' end
 local function k_snoozed() return Q .. 'snoozed' end

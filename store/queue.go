@@ -274,7 +274,12 @@ func (s *Store) items(ctx context.Context, op string, ids []string) ([]recruitsc
 	return out, nil
 }
 
-// Queue lists items matching f and the total number that match.
+// Queue lists items matching f and the total number that match. Waiting
+// and pending listings under any filter read only the page's items and
+// counts (per-indicator and per-source ordered sets and per-filter counts
+// of pending items, see queueScript), so they stay fast at any queue size;
+// claimed and snoozed listings (few items) and decided ones with a filter
+// other than the status read every item of that status.
 func (s *Store) Queue(ctx context.Context, f QueueFilter) ([]recruitscan.ReviewItem, int, error) {
 	op := "queue"
 	if f.Limit <= 0 {

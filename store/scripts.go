@@ -490,8 +490,15 @@ if cutoff and total > 0 then
     end
     total = n
   elseif size[sets[1]] <= tonumber(ARGV[11]) * math.min(old, all - old) then
-    -- counting along the smallest set is cheaper than reading items
+    -- counting along the smallest set is cheaper than reading items; the
+    -- intersection of two or three (scores 0: still in queue order) is
+    -- made in C, in a key this script alone sees
+    if nsets > 1 then
+      redis.call('ZINTERSTORE', k_tmp(), #sets, unpack(sets))
+      sets = {k_tmp()}
+    end
     page, total = walk(true)
+    if nsets > 1 then redis.call('DEL', k_tmp()) end
   elseif old <= all - old then
     local _, c = in_range('-inf', ARGV[9], false)
     total = c
