@@ -49,17 +49,21 @@ func scan(rs *rules.RuleSet, fields []field) occurrences {
 			if !leftBoundary(b, m.Start) {
 				continue
 			}
-			rightOK := rightBoundary(b, m.Start, m.End)
+			end, rightOK := rightBoundary(b, m.Start, m.End)
 			for _, ref := range rs.Refs(m.PatternID) {
 				if !rightOK && !ref.Prefix {
 					continue
+				}
+				e := m.End
+				if rightOK {
+					e = end // through an accepted suffix: "years" not "year|s", so after-windows see the next word
 				}
 				ro := o.byRule[ref.Rule]
 				if ro == nil {
 					ro = &ruleOccs{}
 					o.byRule[ref.Rule] = ro
 				}
-				ro.roles[ref.Role] = append(ro.roles[ref.Role], occ{fi, m.Start, m.End})
+				ro.roles[ref.Role] = append(ro.roles[ref.Role], occ{fi, m.Start, e})
 			}
 		}
 	}
@@ -90,14 +94,14 @@ func leftBoundary(b []byte, s int) bool {
 
 // rightBoundary accepts a match at the end of a word or before a suffix of
 // the script's own kind (plural s, Arabic pronoun suffixes, Bengali case
-// endings, Nepali postpositions).
-func rightBoundary(b []byte, s, e int) bool {
+// endings, Nepali postpositions), and returns where the word ends.
+func rightBoundary(b []byte, s, e int) (int, bool) {
 	if e >= len(b) {
-		return true
+		return e, true
 	}
 	r, _ := utf8.DecodeRune(b[e:])
 	if !norm.IsWordRune(r) {
-		return true
+		return e, true
 	}
 	we := e
 	for we < len(b) {
@@ -108,7 +112,7 @@ func rightBoundary(b []byte, s, e int) bool {
 		we += size
 	}
 	last, _ := utf8.DecodeLastRune(b[s:e])
-	return allowedSuffix(last, string(b[e:we]))
+	return we, allowedSuffix(last, string(b[e:we]))
 }
 
 var (
