@@ -75,6 +75,27 @@ func TestNegationWindow(t *testing.T) {
 	}
 }
 
+// TestProximityPartners: a negated pair does not hide another partner of
+// the same word, and a suffixed word ends where the word ends, so the word
+// after it is seen by the after-window.
+func TestProximityPartners(t *testing.T) {
+	c := builtin(t)
+	tests := []struct {
+		rule, text string
+		want       bool
+	}{
+		{"fees.amount_paid_first", "tak perlu pengalaman, bayar yuran RM4,500 dahulu sebelum terbang", true},
+		{"fees.amount_paid_first", "tak perlu bayar RM4,500", false},
+		{"vulnerable.feature_minor_age", "girls 16 years old", true},
+		{"vulnerable.feature_minor_age", "16 years experience", false}, // "year|s" used to end before the s
+	}
+	for _, tt := range tests {
+		if got := c.Fires(tt.rule, tt.text); got != tt.want {
+			t.Errorf("Fires(%s, %q) = %v, want %v", tt.rule, tt.text, got, tt.want)
+		}
+	}
+}
+
 func TestLanguage(t *testing.T) {
 	c := builtin(t)
 	tests := []struct{ text, want string }{

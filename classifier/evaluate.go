@@ -57,23 +57,30 @@ func phraseMatches(idx int, ro *ruleOccs) []match {
 }
 
 // nearMatches pairs A and B occurrences in the same field no more than
-// Within words apart.
+// Within words apart. Each A keeps its first partner whose pair is not
+// negated, so a negation near one partner ("tak perlu pengalaman, bayar
+// yuran RM4,500 dahulu") does not hide another ("RM4,500 dahulu").
 func nearMatches(idx int, r *rules.Rule, fields []field, ro *ruleOccs) []match {
 	if r.Near == nil {
 		return nil
 	}
 	var ms []match
 	for _, a := range ro.roles[rules.RoleNearA] {
+		text := fields[a.field].n.Bytes()
 		for _, b := range ro.roles[rules.RoleNearB] {
 			if a.field != b.field || overlaps(a, b) {
 				continue
 			}
-			s, e := min(a.start, b.start), max(a.end, b.end)
-			gap := fields[a.field].n.Bytes()[min(a.end, b.end):max(a.start, b.start)]
-			if wordsIn(gap) <= r.Near.Within && !negatedInside(r.Unless, gap) {
-				ms = append(ms, match{idx, a.field, s, e})
-				break
+			m := match{idx, a.field, min(a.start, b.start), max(a.end, b.end)}
+			gap := text[min(a.end, b.end):max(a.start, b.start)]
+			if wordsIn(gap) > r.Near.Within || negatedInside(r.Unless, gap) {
+				continue
 			}
+			if r.Unless != nil && negated(r.Unless, text, m) {
+				continue
+			}
+			ms = append(ms, m)
+			break
 		}
 	}
 	return ms
