@@ -87,7 +87,11 @@ func TestProximityPartners(t *testing.T) {
 		{"fees.amount_paid_first", "tak perlu pengalaman, bayar yuran RM4,500 dahulu sebelum terbang", true},
 		{"fees.amount_paid_first", "tak perlu bayar RM4,500", false},
 		{"vulnerable.feature_minor_age", "girls 16 years old", true},
-		{"vulnerable.feature_minor_age", "16 years experience", false}, // "year|s" used to end before the s
+		{"vulnerable.feature_minor_age", "16 years experience", false},         // "year|s" used to end before the s
+		{"documents.passport_kept", "paspor disimpankan majikan", true},        // Malay -kan after a 4+ byte stem
+		{"documents.passport_kept", "ang pasaporte ay nagtatago sa amo", true}, // Tagalog nag- + reduplicated "ta"
+		{"fees.named_fee", "coffee and feedback", false},                       // no prefix on short words
+		{"anonymous.messenger_only", "makipag-ugnayan sa Viber lamang", true},
 	}
 	for _, tt := range tests {
 		if got := c.Fires(tt.rule, tt.text); got != tt.want {

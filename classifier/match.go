@@ -46,7 +46,7 @@ func scan(rs *rules.RuleSet, fields []field) occurrences {
 	for fi, f := range fields {
 		b := f.n.Bytes()
 		for _, m := range rs.FindAll(b) {
-			if !leftBoundary(b, m.Start) {
+			if !leftBoundary(b, m.Start, m.End) {
 				continue
 			}
 			end, rightOK := rightBoundary(b, m.Start, m.End)
@@ -71,8 +71,10 @@ func scan(rs *rules.RuleSet, fields []field) occurrences {
 }
 
 // leftBoundary accepts a match at the start of a word, or after a clitic
-// of the script's own kind (Arabic و ف ب ل ك ال, Ethiopic በ ለ የ ከ).
-func leftBoundary(b []byte, s int) bool {
+// of the script's own kind (Arabic و ف ب ل ك ال, Ethiopic በ ለ የ ከ,
+// Indonesian/Malay di- ber- ter-, Tagalog mag- nag- with a reduplicated
+// syllable: "magtatago" holds "tago").
+func leftBoundary(b []byte, s, e int) bool {
 	if s == 0 {
 		return true
 	}
@@ -89,7 +91,32 @@ func leftBoundary(b []byte, s int) bool {
 		ws -= size
 	}
 	first, _ := utf8.DecodeRune(b[s:])
+	if first < 0x250 {
+		return latinPrefix(string(b[ws:s]), b[s:e])
+	}
 	return allowedPrefix(first, string(b[ws:s]))
+}
+
+// minAffixed is the shortest Latin pattern (in bytes) that may take an
+// Indonesian/Malay/Tagalog affix: short words would match inside others.
+const minAffixed = 4
+
+// latinPrefix accepts an Indonesian/Malay or Tagalog verbal prefix before
+// a pattern of at least minAffixed bytes, optionally followed by the
+// reduplicated first syllable of the stem (Tagalog future/progressive).
+func latinPrefix(prefix string, pat []byte) bool {
+	if len(pat) < minAffixed || len(prefix) == 0 {
+		return false
+	}
+	if latinPrefixes[prefix] {
+		return true
+	}
+	for _, n := range []int{2, 1} { // "ta" of "tago", "i" of "iwan"
+		if len(prefix) > n && prefix[len(prefix)-n:] == string(pat[:n]) && (latinPrefixes[prefix[:len(prefix)-n]] || len(prefix) == n) {
+			return true
+		}
+	}
+	return false
 }
 
 // rightBoundary accepts a match at the end of a word or before a suffix of
@@ -112,13 +139,19 @@ func rightBoundary(b []byte, s, e int) (int, bool) {
 		we += size
 	}
 	last, _ := utf8.DecodeLastRune(b[s:e])
-	return we, allowedSuffix(last, string(b[e:we]))
+	return we, allowedSuffix(last, string(b[e:we]), e-s)
 }
 
 var (
 	arabicPrefixes = set("و", "ف", "ب", "ل", "ك", "ال", "وال", "فال", "بال", "كال", "لل", "ولل", "وب", "ول", "س", "وس")
 	arabicSuffixes = set("ه", "ها", "هم", "هن", "ك", "كم", "ي", "نا", "ات", "ين", "ون", "ان", "ا", "و", "يه", "هات", "تها", "تين", "ت")
 	latinSuffixes  = set("s", "es", "nya", "ng")
+	// Indonesian/Malay (-kan -an -i -lah -nya -ku -mu) and Tagalog (-an -in -han -hin)
+	// suffixes, only after patterns of at least minAffixed bytes.
+	latinLongSuffixes = set("kan", "an", "i", "lah", "ku", "mu", "in", "han", "hin", "kanlah")
+	// Indonesian/Malay and Tagalog verbal prefixes.
+	latinPrefixes = set("di", "me", "mem", "men", "meng", "meny", "ber", "be", "ter", "ke", "se", "pe", "pem", "pen", "peng", "per",
+		"mag", "nag", "pag", "ma", "na", "pa", "i", "ipa", "ipag", "maki", "naki", "mang", "nang", "pang", "ika", "ka", "mapa", "napa")
 	bengaliSuffix  = set("র", "এর", "ের", "য", "যে", "তে", "কে", "টি", "টা", "গুলো", "রা", "দের", "ও", "ই", "ে", "েই", "ের", "ে়", "ি")
 	nepaliSuffix   = set("मा", "को", "का", "की", "ले", "लाई", "हरू", "हरु", "बाट", "सँग", "मै")
 	ethiopicPrefix = set("በ", "ለ", "የ", "ከ", "ስለ", "እንደ", "ለነ", "ወደ")
@@ -142,10 +175,10 @@ func allowedPrefix(first rune, prefix string) bool {
 	return false
 }
 
-func allowedSuffix(last rune, suffix string) bool {
+func allowedSuffix(last rune, suffix string, patLen int) bool {
 	switch {
 	case last < 0x250:
-		return latinSuffixes[suffix]
+		return latinSuffixes[suffix] || (patLen >= minAffixed && latinLongSuffixes[suffix])
 	case unicode.Is(unicode.Arabic, last):
 		return arabicSuffixes[suffix]
 	case unicode.Is(unicode.Bengali, last):
