@@ -2,11 +2,16 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"sync/atomic"
+	"time"
 
 	"github.com/gocolly/colly/v2"
 	"github.com/recruitscan/recruitscan"
 	"github.com/recruitscan/recruitscan/crawler"
+	"github.com/recruitscan/recruitscan/pipeline"
+	"github.com/recruitscan/recruitscan/store"
 )
 
 // countSink counts ads and drops them.
@@ -19,8 +24,21 @@ func (s *countSink) Emit(context.Context, recruitscan.Ad) error {
 
 // crawlRecruitscan crawls the site with the recruitscan crawler: robots.txt
 // checked, guard, frontier, canonical URLs, evidence, plain-text fields.
-func crawlRecruitscan(url string, pages, parallel int) (int, error) {
+// With redis set it keeps the frontier in Redis (REDIS_URL, default the
+// local server), as crawl workers do in production: the process then holds
+// no per-page state, so its memory stays flat as the site grows.
+func crawlRecruitscan(url string, pages, parallel int, redis bool) (int, error) {
+	var frontier crawler.Frontier
+	if redis {
+		f, cleanup, err := redisFrontier()
+		if err != nil {
+			return 0, err
+		}
+		defer cleanup()
+		frontier = f
+	}
 	c, err := crawler.New(crawler.Config{
+		Frontier: frontier,
 		Sources: []recruitscan.Source{{
 			ID: "bench", Type: recruitscan.SourceHTML, URLs: []string{url + "/list/0"}, AllowPrivate: true,
 			Parallel: parallel, MaxPages: pages + 10, MaxDepth: pages,
@@ -57,4 +75,33 @@ func crawlColly(url string, parallel int) (int, error) {
 	}
 	c.Wait()
 	return int(pages.Load()), nil
+}
+
+// redisFrontier is the store's Redis frontier under a fresh key prefix,
+// removed afterwards.
+func redisFrontier() (crawler.Frontier, func(), error) {
+	url := os.Getenv("REDIS_URL")
+	if url == "" {
+		url = "redis://127.0.0.1:6379/0"
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	c, err := store.Connect(ctx, url)
+	if err != nil {
+		return nil, nil, err
+	}
+	prefix := fmt.Sprintf("crawlbench%d", time.Now().UnixNano())
+	st, err := store.New(store.Config{Client: c, Prefix: prefix})
+	if err != nil {
+		return nil, nil, err
+	}
+	cleanup := func() {
+		ctx := context.Background()
+		iter := c.Scan(ctx, 0, "*"+prefix+"*", 1000).Iterator()
+		for iter.Next(ctx) {
+			c.Unlink(ctx, iter.Val())
+		}
+		c.Close()
+	}
+	return pipeline.CrawlFrontier(st.Frontier()), cleanup, nil
 }

@@ -4,8 +4,11 @@
 // with no delay. Each crawler runs as its own process so its peak RSS is
 // its own (from wait4's rusage).
 //
-//	go run ./crawler/bench -pages 10000 -parallel 8
-//	go run ./crawler/bench -pages 100000 -parallel 8 -only recruitscan,colly
+//	go run ./internal/crawlbench -pages 10000 -parallel 8
+//	go run ./internal/crawlbench -pages 100000 -parallel 8 -only recruitscan,recruitscan-redis,colly
+//
+// recruitscan-redis keeps the frontier in Redis (REDIS_URL, default the
+// local server), as production crawl workers do.
 //
 // The site has listing pages of 19 job links each with a pagination bar
 // of the next ten listing pages, and job pages of about 2 KB: pages/20
@@ -41,9 +44,9 @@ func run(args []string) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	pages := fs.Int("pages", 10000, "pages on the site")
 	parallel := fs.Int("parallel", 8, "concurrent requests")
-	mode := fs.String("mode", "", "run one part alone: recruitscan or colly (crawl -url), or serve (the site on -url host:port)")
+	mode := fs.String("mode", "", "run one part alone: recruitscan, recruitscan-redis or colly (crawl -url), or serve (the site on -url host:port)")
 	url := fs.String("url", "", "the site's URL (or host:port for -mode serve)")
-	only := fs.String("only", "recruitscan,colly,scrapy", "crawlers to compare")
+	only := fs.String("only", "recruitscan,recruitscan-redis,colly,scrapy", "crawlers to compare")
 	memprofile := fs.String("memprofile", "", "with -mode recruitscan: write a heap profile here after the crawl")
 	cpuprofile := fs.String("cpuprofile", "", "with -mode recruitscan: write a CPU profile of the crawl here")
 	runs := fs.Int("runs", 3, "runs of each crawler; the median pages/s and the largest peak RSS are reported")
@@ -51,7 +54,7 @@ func run(args []string) error {
 		return err
 	}
 	switch *mode {
-	case "recruitscan":
+	case "recruitscan", "recruitscan-redis":
 		if *cpuprofile != "" {
 			f, err := os.Create(*cpuprofile)
 			if err != nil {
@@ -61,7 +64,7 @@ func run(args []string) error {
 			pprof.StartCPUProfile(f)
 			defer pprof.StopCPUProfile()
 		}
-		n, err := crawlRecruitscan(*url, *pages, *parallel)
+		n, err := crawlRecruitscan(*url, *pages, *parallel, *mode == "recruitscan-redis")
 		if err == nil && *memprofile != "" {
 			err = writeHeap(*memprofile)
 		}
@@ -110,7 +113,7 @@ func compare(pages, parallel, runs int, only []string) error {
 		return err
 	}
 	fmt.Printf("site: %d pages at %s, parallelism %d, GOMAXPROCS %d\n", pages, url, parallel, runtime.GOMAXPROCS(0))
-	fmt.Printf("%-12s %8s %9s %10s %12s   (median of %d runs; largest RSS)\n", "crawler", "pages", "seconds", "pages/s", "peak RSS MB", runs)
+	fmt.Printf("%-18s %8s %9s %10s %12s   (median of %d runs; largest RSS)\n", "crawler", "pages", "seconds", "pages/s", "peak RSS MB", runs)
 	for _, name := range only {
 		var cmd *exec.Cmd
 		switch name {
@@ -158,7 +161,7 @@ func measure(name string, cmd *exec.Cmd, runs int) error {
 	}
 	sort.Float64s(rates)
 	sort.Float64s(secs)
-	fmt.Printf("%-12s %8d %9.2f %10.0f %12.1f\n", name, n, secs[len(secs)/2], rates[len(rates)/2], float64(maxRSS)/1024)
+	fmt.Printf("%-18s %8d %9.2f %10.0f %12.1f\n", name, n, secs[len(secs)/2], rates[len(rates)/2], float64(maxRSS)/1024)
 	return nil
 }
 
@@ -173,7 +176,7 @@ func pagesLine(out []byte) (int, error) {
 
 // spiderPath finds spider.py beside this file's package directory.
 func spiderPath() (string, error) {
-	for _, dir := range []string{"crawler/bench", ".", "bench"} {
+	for _, dir := range []string{"internal/crawlbench", ".", "crawlbench"} {
 		p, _ := filepath.Abs(filepath.Join(dir, "spider.py"))
 		if _, err := os.Stat(p); err == nil {
 			return p, nil

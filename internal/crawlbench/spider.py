@@ -1,5 +1,5 @@
-# Scrapy side of crawler/bench: follows the same links of the bench site
-# and reads the same fields. Run by `go run ./crawler/bench`; prints
+# Scrapy side of internal/crawlbench: follows the same links of the bench site
+# and reads the same fields. Run by `go run ./internal/crawlbench`; prints
 # "PAGES n" at the end for the driver.
 import scrapy
 from scrapy import signals
