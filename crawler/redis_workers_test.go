@@ -2,7 +2,6 @@ package crawler_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -17,59 +16,10 @@ import (
 	"github.com/recruitscan/recruitscan"
 	"github.com/recruitscan/recruitscan/crawler"
 	"github.com/recruitscan/recruitscan/internal/testredis"
+	"github.com/recruitscan/recruitscan/pipeline"
 	"github.com/recruitscan/recruitscan/store"
 	"github.com/redis/go-redis/v9"
 )
-
-// redisFrontier adapts store's Redis frontier to crawler.Frontier (the
-// same few lines the wiring in cmd uses).
-type redisFrontier struct{ f *store.Frontier }
-
-func (a redisFrontier) Push(ctx context.Context, c crawler.Cycle, limit int, ts ...crawler.Task) (int, error) {
-	in := make([]store.CrawlTask, len(ts))
-	for i, t := range ts {
-		in[i] = store.CrawlTask{URL: t.URL, Kind: string(t.Kind), Depth: t.Depth}
-	}
-	return a.f.Push(ctx, c.Source, c.N, limit, in...)
-}
-
-func (a redisFrontier) Lease(ctx context.Context, c crawler.Cycle, n int, ttl time.Duration) ([]crawler.Task, error) {
-	got, err := a.f.Lease(ctx, c.Source, c.N, n, ttl)
-	out := make([]crawler.Task, len(got))
-	for i, t := range got {
-		out[i] = crawler.Task{URL: t.URL, Kind: crawler.Kind(t.Kind), Depth: t.Depth}
-	}
-	return out, err
-}
-
-func (a redisFrontier) Done(ctx context.Context, c crawler.Cycle, url string) error {
-	return a.f.Done(ctx, c.Source, c.N, url)
-}
-
-func (a redisFrontier) Release(ctx context.Context, c crawler.Cycle, url string) error {
-	return a.f.Release(ctx, c.Source, c.N, url)
-}
-
-func (a redisFrontier) Len(ctx context.Context, c crawler.Cycle) (int, int, error) {
-	return a.f.Len(ctx, c.Source, c.N)
-}
-
-func (a redisFrontier) Page(ctx context.Context, source, url string) (crawler.PageMeta, bool, error) {
-	var m crawler.PageMeta
-	b, ok, err := a.f.Page(ctx, source, url)
-	if !ok || err != nil {
-		return m, ok, err
-	}
-	return m, true, json.Unmarshal(b, &m)
-}
-
-func (a redisFrontier) SetPage(ctx context.Context, source, url string, m crawler.PageMeta) error {
-	b, err := json.Marshal(m)
-	if err != nil {
-		return err
-	}
-	return a.f.SetPage(ctx, source, url, b)
-}
 
 // setSink records ad ids in a Redis set, so the union over processes can
 // be read back.
@@ -117,7 +67,7 @@ func TestWorkerProcess(t *testing.T) {
 			AllowPrivate: true, Parallel: 4, MaxPages: 5000, MaxDepth: 1000, Interval: 10000 * time.Hour,
 			Selectors: recruitscan.Selectors{AdLinks: "a.j", NextPage: "a.next", Title: "h1", Body: ".d"}}},
 		Sink:         setSink{c: rc, key: prefix + "ads"},
-		Frontier:     redisFrontier{st.Frontier()},
+		Frontier:     pipeline.CrawlFrontier(st.Frontier()),
 		DefaultDelay: -1,
 		LeaseTTL:     lease,
 		FetchTimeout: lease / 2,
@@ -252,7 +202,7 @@ func BenchmarkCrawlRedisFrontier(b *testing.B) {
 			Sources: []recruitscan.Source{{ID: fmt.Sprint("b", i), Type: recruitscan.SourceHTML, URLs: []string{site.URL + "/list/0"},
 				AllowPrivate: true, Parallel: 8, MaxPages: 5000, MaxDepth: 1000,
 				Selectors: recruitscan.Selectors{AdLinks: "a.j", NextPage: "a.next", Title: "h1", Body: ".d"}}},
-			Sink: setSink{c: rc, key: prefix + "ads"}, Frontier: redisFrontier{st.Frontier()}, DefaultDelay: -1,
+			Sink: setSink{c: rc, key: prefix + "ads"}, Frontier: pipeline.CrawlFrontier(st.Frontier()), DefaultDelay: -1,
 		})
 		if err != nil {
 			b.Fatal(err)
