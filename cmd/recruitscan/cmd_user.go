@@ -33,13 +33,21 @@ func runUser(ctx context.Context, env *Env, args []string) error {
 	cfgPath := fs.String("config", "recruitscan.yaml", "the config file to edit")
 	role := fs.String("role", "reviewer", "role for add: reviewer, lead or admin")
 	langs := fs.String("languages", "", "comma-separated languages the user reviews, for add (ar,ur)")
-	if err := fs.Parse(args[1:]); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
+	// NAME may stand before or after the flags.
+	var name string
+	rest := args[1:]
+	for {
+		if err := fs.Parse(rest); err != nil {
+			return fmt.Errorf("%w: %v", errUsage, err)
+		}
+		if fs.NArg() == 0 || name != "" {
+			break
+		}
+		name, rest = fs.Arg(0), fs.Args()[1:]
 	}
-	if fs.NArg() != 1 {
+	if name == "" || fs.NArg() != 0 {
 		return fmt.Errorf("%w: recruitscan user %s NAME --config FILE", errUsage, verb)
 	}
-	name := fs.Arg(0)
 	b, err := os.ReadFile(*cfgPath)
 	if err != nil {
 		return fmt.Errorf("user %s: %w", verb, err)
