@@ -85,6 +85,14 @@ type Config struct {
 	// PollInterval is how often an idle worker looks for work while other
 	// workers still hold leases; default 200ms.
 	PollInterval time.Duration
+	// UnlinkedCycles is after how many consecutive cycles in which a
+	// known detail page of an html or sitemap source was not linked it is
+	// re-checked (a conditional GET): 404 or 410 then marks its ads
+	// removed; a page still online is re-checked again after twice as
+	// long since it was last linked (at most 32 times UnlinkedCycles).
+	// Default 3; negative turns re-checks off. Feed and telegram items
+	// are never re-checked: they age out of a feed normally.
+	UnlinkedCycles int
 	// RetryFailedCycle is how soon Run resumes a cycle that failed on the
 	// frontier or the sink; default 30s.
 	RetryFailedCycle time.Duration
@@ -115,6 +123,7 @@ func (c *Config) applyDefaults() {
 	c.DefaultInterval = orDefault(c.DefaultInterval, time.Hour)
 	c.DefaultMaxPages = orDefault(c.DefaultMaxPages, 1000)
 	c.DefaultMaxDepth = orDefault(c.DefaultMaxDepth, 50)
+	c.UnlinkedCycles = orDefault(c.UnlinkedCycles, 3)
 	c.DefaultDelay = orDefault(c.DefaultDelay, time.Second)
 	c.MaxBodyBytes = orDefault(c.MaxBodyBytes, 10<<20)
 	c.ConnectTimeout = orDefault(c.ConnectTimeout, 10*time.Second)
@@ -181,6 +190,7 @@ type SourceStats struct {
 	NotModified  int            `json:"not_modified"`  // 304 answers to conditional requests
 	Unchanged    int            `json:"unchanged"`     // detail pages with the same content hash as before
 	Removed      int            `json:"removed"`       // pages gone (404/410) whose ads were marked removed
+	Rechecked    int            `json:"rechecked"`     // unlinked detail pages re-checked, still online
 	RobotsDenied int            `json:"robots_denied"` // URLs robots.txt disallowed
 	Queue        int            `json:"queue"`         // frontier pending+leased when last seen
 	// Started and Finished bound the cycle run; Finished is zero while it
@@ -204,6 +214,7 @@ func (s Stats) Total() SourceStats {
 		t.NotModified += v.NotModified
 		t.Unchanged += v.Unchanged
 		t.Removed += v.Removed
+		t.Rechecked += v.Rechecked
 		t.RobotsDenied += v.RobotsDenied
 		t.Queue += v.Queue
 	}

@@ -30,6 +30,16 @@
 // again; pages that answer 404 or 410 have their ads marked removed when
 // the Sink implements Remover.
 //
+// Takedowns of pages no longer linked: an html or sitemap source keeps an
+// index of its detail pages (a page record under IndexKey) and, per page,
+// the last cycle a listing linked it (PageMeta.Linked). Once the cycle's
+// listings are read, each page unlinked for Config.UnlinkedCycles cycles
+// (default 3) is re-checked in the same cycle with a conditional GET:
+// 404 or 410 marks its ads removed with the time; a page still online is
+// kept and re-checked again only once its unlinked span has doubled.
+// Feed items and telegram posts, which age out of their window normally,
+// are never re-checked.
+//
 // How an html source's selectors are read:
 //   - next_page links are followed as listing pages (depth + 1);
 //   - with card, each card on a listing page is an ad: the field selectors

@@ -24,6 +24,9 @@ const (
 	KindDetail  Kind = "detail"  // html detail page: one ad
 	KindFeed    Kind = "feed"    // RSS or Atom document
 	KindSitemap Kind = "sitemap" // sitemap or sitemap index
+	// KindRecheck is a known detail page that no listing linked for
+	// Config.UnlinkedCycles cycles, fetched again to see if it is gone.
+	KindRecheck Kind = "recheck"
 )
 
 // Task is one URL to fetch in a cycle.
@@ -57,6 +60,15 @@ type PageMeta struct {
 	AdIDs []string `json:"ad_ids,omitempty"`
 	// Removed is set once the page answered 404 or 410.
 	Removed bool `json:"removed,omitempty"`
+	// Linked is the last cycle (Cycle.N) in which the page was reached
+	// from a listing or sitemap; Rechecked the last cycle in which a
+	// re-check of the page, no longer linked, found it still online.
+	// Together they say when an unlinked page is due for a re-check.
+	Linked    int64 `json:"linked,omitempty"`
+	Rechecked int64 `json:"rechecked,omitempty"`
+	// Pages is only set in a source's index record (see IndexKey): the
+	// detail pages of the source being watched for takedowns.
+	Pages []string `json:"pages,omitempty"`
 }
 
 // Frontier is the crawl's shared to-do list: per source and cycle, the
@@ -133,6 +145,8 @@ type leasedTask struct {
 type memPage struct {
 	sum       [sha256.Size]byte
 	fetchedAt int64
+	linked    int64
+	rechecked int64
 	extra     *memExtra // nil when all its fields are zero
 }
 
@@ -140,14 +154,15 @@ type memExtra struct {
 	etag, lastModified string
 	otherSum           string // a BodySHA256 that is not 64 hex digits, kept as is
 	adIDs              []string
+	pages              []string
 	removed            bool
 }
 
 // packPage compacts m; ownAd is the id an ad read from the page itself
 // gets, so a page whose only ad is that one stores no ids.
 func packPage(m PageMeta, ownAd string) memPage {
-	p := memPage{fetchedAt: m.FetchedAt.UnixNano()}
-	x := memExtra{etag: m.ETag, lastModified: m.LastModified, removed: m.Removed}
+	p := memPage{fetchedAt: m.FetchedAt.UnixNano(), linked: m.Linked, rechecked: m.Rechecked}
+	x := memExtra{etag: m.ETag, lastModified: m.LastModified, removed: m.Removed, pages: slices.Clone(m.Pages)}
 	if !(len(m.AdIDs) == 1 && m.AdIDs[0] == ownAd) {
 		x.adIDs = append([]string{}, m.AdIDs...) // non-nil, also when empty
 	}
@@ -156,19 +171,23 @@ func packPage(m PageMeta, ownAd string) memPage {
 	} else {
 		x.otherSum = m.BodySHA256
 	}
-	if x.etag != "" || x.lastModified != "" || x.otherSum != "" || x.adIDs != nil || x.removed {
+	if x.etag != "" || x.lastModified != "" || x.otherSum != "" || x.adIDs != nil || x.removed || len(x.pages) > 0 {
 		p.extra = &x
 	}
 	return p
 }
 
 func (p memPage) unpack(ownAd string) PageMeta {
-	m := PageMeta{FetchedAt: time.Unix(0, p.fetchedAt).UTC(), AdIDs: []string{ownAd}}
+	m := PageMeta{FetchedAt: time.Unix(0, p.fetchedAt).UTC(), AdIDs: []string{ownAd},
+		Linked: p.linked, Rechecked: p.rechecked}
 	if p.sum != ([sha256.Size]byte{}) {
 		m.BodySHA256 = hex.EncodeToString(p.sum[:])
 	}
 	if x := p.extra; x != nil {
 		m.ETag, m.LastModified, m.Removed = x.etag, x.lastModified, x.removed
+		if len(x.pages) > 0 {
+			m.Pages = slices.Clone(x.pages)
+		}
 		if x.otherSum != "" {
 			m.BodySHA256 = x.otherSum
 		}

@@ -57,6 +57,10 @@ func (s *site) serve(w http.ResponseWriter, r *http.Request) {
 	for k, v := range p.header {
 		w.Header().Set(k, strings.ReplaceAll(v, "{{base}}", s.URL))
 	}
+	if etag := p.header["ETag"]; etag != "" && r.Header.Get("If-None-Match") == etag {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
 	if w.Header().Get("Content-Type") == "" {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	}

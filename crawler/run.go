@@ -47,6 +47,7 @@ type run struct {
 	mu       sync.Mutex
 	stats    SourceStats
 	queuedAt time.Time // last report of the frontier's size
+	linked   []string  // detail pages this run reached from a listing and recorded
 }
 
 func (c *Crawler) runSource(ctx context.Context, src *source, cyc Cycle) (SourceStats, error) {
@@ -58,13 +59,31 @@ func (c *Crawler) runSource(ctx context.Context, src *source, cyc Cycle) (Source
 	if _, err := c.cfg.Frontier.Push(ctx, cyc, src.maxPages, src.entries...); err != nil {
 		return r.stats, fmt.Errorf("crawl %s: %w", src.ID, err)
 	}
+	err := r.work(ctx)
+	if err == nil && ctx.Err() == nil && r.watchesTakedowns() {
+		// The cycle's listings are read: re-check the detail pages they
+		// no longer link, in the same cycle (shared with other workers).
+		if err = r.sweep(ctx); err == nil {
+			err = r.work(ctx)
+		}
+	}
+	if err == nil && ctx.Err() == nil {
+		now := c.cfg.Clock.Now()
+		c.cfg.Observer.CrawlSucceeded(src.ID, now)
+		r.count(func(s *SourceStats) { s.Finished = now })
+	}
+	return r.snapshot(), err
+}
+
+// work runs the source's workers until the cycle has no task left.
+func (r *run) work(ctx context.Context) error {
 	var (
 		wg   sync.WaitGroup
-		errs = make([]error, src.parallel)
+		errs = make([]error, r.src.parallel)
 	)
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	for i := range src.parallel {
+	for i := range r.src.parallel {
 		wg.Go(func() {
 			if errs[i] = r.worker(wctx); errs[i] != nil {
 				cancel() // a sink or frontier failure stops the source's run
@@ -72,13 +91,7 @@ func (c *Crawler) runSource(ctx context.Context, src *source, cyc Cycle) (Source
 		})
 	}
 	wg.Wait()
-	err := errors.Join(errs...)
-	if err == nil && ctx.Err() == nil {
-		now := c.cfg.Clock.Now()
-		c.cfg.Observer.CrawlSucceeded(src.ID, now)
-		r.count(func(s *SourceStats) { s.Finished = now })
-	}
-	return r.snapshot(), err
+	return errors.Join(errs...)
 }
 
 func (r *run) snapshot() SourceStats {
@@ -188,8 +201,9 @@ func ctxOr(ctx context.Context, err error) error {
 //
 // Detail pages are remembered across cycles: they are asked for
 // conditionally, not handed on again when their content hash is the
-// same, and their ads are marked removed when they answer 404 or 410.
-// Listing pages, feeds and sitemaps are read afresh every cycle (a
+// same, and their ads are marked removed when they answer 404 or 410;
+// each records the cycle it was last linked in, or re-checked in (see
+// takedown.go). Listing pages, feeds and sitemaps are read afresh every cycle (a
 // listing page that disappears says nothing about its ads).
 func (r *run) process(ctx context.Context, t Task) error {
 	meta, known, err := r.remembered(ctx, t)
@@ -200,8 +214,12 @@ func (r *run) process(ctx context.Context, t Task) error {
 	if known && !meta.Removed {
 		cond = &meta
 	}
+	ft := t
+	if t.Kind == KindRecheck {
+		ft.Kind = KindDetail // fetched and read as the detail page it is
+	}
 	start := time.Now()
-	p, ferr := r.f.fetch(ctx, t, cond)
+	p, ferr := r.f.fetch(ctx, ft, cond)
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
@@ -213,7 +231,7 @@ func (r *run) process(ctx context.Context, t Task) error {
 		return r.failed(ctx, t, meta, known, ferr)
 	case p.NotModified:
 		r.count(func(s *SourceStats) { s.NotModified++ })
-		return nil
+		return r.touch(ctx, t, meta)
 	}
 	r.count(func(s *SourceStats) { s.Pages++ })
 	m := PageMeta{ETag: p.Header.Get("ETag"), LastModified: p.Header.Get("Last-Modified"),
@@ -221,22 +239,24 @@ func (r *run) process(ctx context.Context, t Task) error {
 	if known && !meta.Removed && meta.BodySHA256 == m.BodySHA256 {
 		r.count(func(s *SourceStats) { s.Unchanged++ })
 		if meta.ETag == m.ETag && meta.LastModified == m.LastModified {
-			return nil
+			return r.touch(ctx, t, meta)
 		}
 		m.AdIDs = meta.AdIDs
-		return r.remember(ctx, t, m) // new validators for the same content
+		return r.remember(ctx, t, r.seen(t, m, meta)) // new validators for the same content
 	}
 	ex, perr := r.extract(p)
 	if perr != nil {
 		r.fail(perr)
 	}
-	if err := r.push(ctx, ex.links); err != nil {
-		return err
+	if t.Kind != KindRecheck { // a page no longer linked leads nowhere new
+		if err := r.push(ctx, ex.links); err != nil {
+			return err
+		}
 	}
 	if m.AdIDs, err = r.emit(ctx, ex.ads); err != nil {
 		return err
 	}
-	return r.remember(ctx, t, m)
+	return r.remember(ctx, t, r.seen(t, m, meta))
 }
 
 func sha256hex(b []byte) string {
@@ -246,7 +266,7 @@ func sha256hex(b []byte) string {
 
 // remembered returns what the frontier holds of a detail page.
 func (r *run) remembered(ctx context.Context, t Task) (PageMeta, bool, error) {
-	if t.Kind != KindDetail {
+	if t.Kind != KindDetail && t.Kind != KindRecheck {
 		return PageMeta{}, false, nil
 	}
 	m, ok, err := r.c.cfg.Frontier.Page(ctx, r.src.ID, t.URL)
@@ -257,11 +277,16 @@ func (r *run) remembered(ctx context.Context, t Task) (PageMeta, bool, error) {
 }
 
 func (r *run) remember(ctx context.Context, t Task, m PageMeta) error {
-	if t.Kind != KindDetail {
+	if t.Kind != KindDetail && t.Kind != KindRecheck {
 		return nil
 	}
 	if err := r.c.cfg.Frontier.SetPage(ctx, r.src.ID, t.URL, m); err != nil {
 		return fmt.Errorf("crawl %s: %w", r.src.ID, err)
+	}
+	if t.Kind == KindDetail {
+		r.mu.Lock()
+		r.linked = append(r.linked, t.URL)
+		r.mu.Unlock()
 	}
 	return nil
 }

@@ -208,12 +208,23 @@ func pages(t *testing.T, f crawler.Frontier, _ *clock.Fake) {
 		t.Error("page of an empty frontier found")
 	}
 	m := crawler.PageMeta{ETag: `"x"`, LastModified: "Mon, 02 Jan 2006 15:04:05 GMT", BodySHA256: "ab",
-		FetchedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), AdIDs: []string{"a1", "a2"}}
+		FetchedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), AdIDs: []string{"a1", "a2"},
+		Linked: 7, Rechecked: 9}
 	hf.ok(f.SetPage(ctx, "s", u, m))
 	got, ok := hf.page("s", u)
 	if !ok || got.ETag != m.ETag || got.LastModified != m.LastModified || got.BodySHA256 != m.BodySHA256 ||
-		!got.FetchedAt.Equal(m.FetchedAt) || len(got.AdIDs) != 2 || got.AdIDs[1] != "a2" || got.Removed {
+		!got.FetchedAt.Equal(m.FetchedAt) || len(got.AdIDs) != 2 || got.AdIDs[1] != "a2" || got.Removed ||
+		got.Linked != 7 || got.Rechecked != 9 {
 		t.Errorf("page = %+v, %v; want %+v", got, ok, m)
+	}
+	// A source's index record: a list of pages under a reserved key.
+	idx := crawler.PageMeta{Pages: []string{u, "https://example.org/job/2"}}
+	hf.ok(f.SetPage(ctx, "s", crawler.IndexKey, idx))
+	if got, ok := hf.page("s", crawler.IndexKey); !ok || len(got.Pages) != 2 || got.Pages[1] != idx.Pages[1] {
+		t.Errorf("index record = %+v, %v; want %+v", got, ok, idx)
+	}
+	if got, _ := hf.page("s", u); got.ETag != m.ETag {
+		t.Errorf("page after setting the index = %+v, want %+v", got, m)
 	}
 	if _, ok := hf.page("other", u); ok {
 		t.Error("page of source s visible to source other")
