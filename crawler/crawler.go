@@ -85,6 +85,14 @@ type Config struct {
 	// PollInterval is how often an idle worker looks for work while other
 	// workers still hold leases; default 200ms.
 	PollInterval time.Duration
+	// WARCDir, when set, receives WARC 1.1 files (record-gzipped) of
+	// every request and response exchanged, a file per source and run,
+	// rotated when it passes WARCMaxBytes (default 1 GiB). Files are named
+	// recruitscan-<source>-<time>-<pid>-<serial>.warc.gz and carry an
+	// .open suffix while written. Response bodies are stored decoded
+	// (without their transfer or content encoding), as the ads' evidence.
+	WARCDir      string
+	WARCMaxBytes int64
 	// UnlinkedCycles is after how many consecutive cycles in which a
 	// known detail page of an html or sitemap source was not linked it is
 	// re-checked (a conditional GET): 404 or 410 then marks its ads
@@ -124,6 +132,7 @@ func (c *Config) applyDefaults() {
 	c.DefaultMaxPages = orDefault(c.DefaultMaxPages, 1000)
 	c.DefaultMaxDepth = orDefault(c.DefaultMaxDepth, 50)
 	c.UnlinkedCycles = orDefault(c.UnlinkedCycles, 3)
+	c.WARCMaxBytes = orDefault(c.WARCMaxBytes, 1<<30)
 	c.DefaultDelay = orDefault(c.DefaultDelay, time.Second)
 	c.MaxBodyBytes = orDefault(c.MaxBodyBytes, 10<<20)
 	c.ConnectTimeout = orDefault(c.ConnectTimeout, 10*time.Second)
@@ -158,6 +167,9 @@ func New(cfg Config) (*Crawler, error) {
 	}
 	if cfg.LeaseTTL < 2*cfg.FetchTimeout {
 		errs = append(errs, fmt.Errorf("crawler config: lease ttl: %w: %v is under twice the fetch timeout %v", ErrInvalidConfig, cfg.LeaseTTL, cfg.FetchTimeout))
+	}
+	if err := warcDir(cfg.WARCDir); err != nil {
+		errs = append(errs, fmt.Errorf("crawler config: %w: %v", ErrInvalidConfig, err))
 	}
 	c := &Crawler{cfg: cfg, live: map[string]SourceStats{}}
 	ids := map[string]bool{}

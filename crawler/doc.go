@@ -60,7 +60,9 @@
 //
 // Every ad carries Evidence: request and final URL, redirect chain, fetch
 // time, status, selected headers, the raw body and its SHA-256. Ad text
-// is plain text, never HTML.
+// is plain text, never HTML. With Config.WARCDir set, every request and
+// response is also written to WARC 1.1 files (github.com/nlnwa/gowarc),
+// one series per source and run, rotated by size.
 //
 // A minimal crawl of one feed:
 //

@@ -43,6 +43,7 @@ func (p *page) sha256() string {
 type hop struct {
 	status      int
 	header      http.Header
+	reqHeader   http.Header // as Colly sent them (cookies from the jar not included)
 	contentType string
 	body        []byte
 }
@@ -60,6 +61,7 @@ type fetcher struct {
 	client *http.Client
 	gates  *gates
 	header http.Header
+	warc   *warcWriter // nil: none
 }
 
 func newFetcher(ctx context.Context, cfg *Config, src *source) *fetcher {
@@ -90,7 +92,8 @@ func newFetcher(ctx context.Context, cfg *Config, src *source) *fetcher {
 		h := r.Ctx.GetAny(hopKey).(*hop)
 		h.body = r.Body
 	})
-	return &fetcher{cfg: cfg, src: src, c: c, client: client, gates: newGates(src.delay, src.parallel), header: src.header}
+	return &fetcher{cfg: cfg, src: src, c: c, client: client, gates: newGates(src.delay, src.parallel), header: src.header,
+		warc: newWARC(cfg, src.ID)}
 }
 
 // checkRedirect leaves page redirects to fetch, which follows them hop by
@@ -110,6 +113,7 @@ func onHeaders(r *colly.Response) {
 	h := r.Ctx.GetAny(hopKey).(*hop)
 	h.status = r.StatusCode
 	h.header = r.Headers.Clone()
+	h.reqHeader = r.Request.Headers.Clone()
 	h.contentType = r.Headers.Get("Content-Type")
 	mt, _, _ := mime.ParseMediaType(h.contentType)
 	if r.StatusCode >= 200 && r.StatusCode < 300 && !documentType(mt) {
@@ -262,6 +266,7 @@ func (f *fetcher) exchange(ctx context.Context, u *url.URL, cond *PageMeta, dead
 	if err := f.c.Request(http.MethodGet, u.String(), nil, cctx, hdr); err != nil {
 		return h, fmt.Errorf("fetch %s: %w", u, collyErr(ctx, err))
 	}
+	f.warc.exchange(u, h.reqHeader, h, f.cfg.Clock.Now())
 	return h, nil
 }
 
@@ -278,5 +283,9 @@ func collyErr(ctx context.Context, err error) error {
 	return err
 }
 
-// close drops the idle connections of the run's transport.
-func (f *fetcher) close() { f.client.CloseIdleConnections() }
+// close drops the idle connections of the run's transport
+// and finishes its WARC file.
+func (f *fetcher) close() {
+	f.client.CloseIdleConnections()
+	f.warc.close()
+}
