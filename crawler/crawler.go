@@ -2,6 +2,7 @@ package crawler
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -155,6 +156,9 @@ type Crawler struct {
 
 	mu   sync.Mutex
 	live map[string]SourceStats
+
+	instance string     // random id naming this Crawler's takedown index records
+	indexMu  sync.Mutex // one takedown sweep at a time (see takedown.go)
 }
 
 // New validates cfg and returns a Crawler. Errors wrap ErrInvalidConfig
@@ -171,7 +175,7 @@ func New(cfg Config) (*Crawler, error) {
 	if err := warcDir(cfg.WARCDir); err != nil {
 		errs = append(errs, fmt.Errorf("crawler config: %w: %v", ErrInvalidConfig, err))
 	}
-	c := &Crawler{cfg: cfg, live: map[string]SourceStats{}}
+	c := &Crawler{cfg: cfg, live: map[string]SourceStats{}, instance: rand.Text()[:16]}
 	ids := map[string]bool{}
 	for _, s := range cfg.Sources {
 		src, serrs := newSource(&c.cfg, s)

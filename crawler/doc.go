@@ -31,7 +31,8 @@
 // the Sink implements Remover.
 //
 // Takedowns of pages no longer linked: an html or sitemap source keeps an
-// index of its detail pages (a page record under IndexKey) and, per page,
+// index of its detail pages (page records under IndexKey, one per Crawler
+// so that workers never overwrite each other's) and, per page,
 // the last cycle a listing linked it (PageMeta.Linked). Once the cycle's
 // listings are read, each page unlinked for Config.UnlinkedCycles cycles
 // (default 3) is re-checked in the same cycle with a conditional GET:

@@ -8,9 +8,11 @@ import (
 	"github.com/recruitscan/recruitscan"
 )
 
-// IndexKey is the reserved page key under which each html and sitemap
-// source keeps its index record: a PageMeta whose Pages lists the detail
-// pages watched for takedowns. It is not a URL, so no page shares it.
+// IndexKey is the reserved page key of each html and sitemap source's
+// takedown registry: a PageMeta whose Pages are the keys of the index
+// records, IndexKey+"/"+<Crawler id>, each a PageMeta whose Pages are the
+// detail pages that Crawler linked, watched for takedowns. These keys are
+// not URLs, so no page shares them.
 const IndexKey = "recruitscan:detail-index"
 
 // Re-check back-off: an unlinked page still online is re-checked after
@@ -67,59 +69,108 @@ func recheckDue(m PageMeta, n, k int64) bool {
 	return n-m.Rechecked >= gap
 }
 
-// sweep runs once the cycle's listings are read. It adds the detail pages
-// this run recorded to the source's index, drops pages already removed,
-// and pushes the pages due for a re-check into the cycle as KindRecheck
-// tasks (beyond max_pages: they are few and bounded by the index). Push
-// dedups per cycle, so several workers sweeping push each page once.
+// sweep runs once the cycle's listings are read. It records the detail
+// pages this run linked in this Crawler's own index record, makes sure
+// that record is listed in the source's registry (IndexKey), and pushes
+// every page of every listed record that is due for a re-check into the
+// cycle as a KindRecheck task (beyond max_pages: they are bounded by the
+// index). Push dedups per cycle, so workers sweeping at once push each
+// page once.
 //
-// Workers sweeping at the same moment each write the index; one may
-// overwrite another's additions, which are then added again the next
-// cycle their pages are linked (a page dropped from its listing in the
-// very cycle its index entry was lost goes unwatched).
+// Only its owner writes an index record, so workers never overwrite each
+// other's pages. The registry is shared: two Crawlers registering at the
+// same moment may drop one registration, which its owner restores at its
+// next sweep, before reading (only a Crawler that stops for good in that
+// window leaves its pages unwatched).
 func (r *run) sweep(ctx context.Context) error {
-	fr, k := r.c.cfg.Frontier, int64(r.c.cfg.UnlinkedCycles)
-	idx, _, err := fr.Page(ctx, r.src.ID, IndexKey)
-	if err != nil {
-		return fmt.Errorf("crawl %s: takedown index: %w", r.src.ID, err)
-	}
+	r.c.indexMu.Lock()
+	defer r.c.indexMu.Unlock()
+	fr, src := r.c.cfg.Frontier, r.src.ID
 	r.mu.Lock()
-	all := append(slices.Clone(idx.Pages), r.linked...)
+	linked := r.linked
 	r.linked = nil
 	r.mu.Unlock()
-	var (
-		keep []string
-		due  []Task
-		have = make(map[string]struct{}, len(all))
-	)
-	for _, u := range all {
-		if _, dup := have[u]; dup {
+	ownKey := IndexKey + "/" + r.c.instance
+	own, _, err := fr.Page(ctx, src, ownKey)
+	if err != nil {
+		return fmt.Errorf("crawl %s: takedown index: %w", src, err)
+	}
+	reg, _, err := fr.Page(ctx, src, IndexKey)
+	if err != nil {
+		return fmt.Errorf("crawl %s: takedown index: %w", src, err)
+	}
+	if !slices.Contains(reg.Pages, ownKey) {
+		reg = PageMeta{Pages: append(reg.Pages, ownKey), FetchedAt: r.c.cfg.Clock.Now()}
+		if err := fr.SetPage(ctx, src, IndexKey, reg); err != nil {
+			return fmt.Errorf("crawl %s: takedown index: %w", src, err)
+		}
+	}
+	w := watch{r: r, fresh: map[string]bool{}, seen: map[string]bool{}}
+	for _, u := range linked {
+		w.fresh[u] = true // linked and recorded this cycle: not due
+	}
+	keep, err := w.pages(ctx, append(slices.Clone(own.Pages), linked...))
+	if err != nil {
+		return err
+	}
+	if !slices.Equal(keep, own.Pages) {
+		if err := fr.SetPage(ctx, src, ownKey, PageMeta{Pages: keep, FetchedAt: r.c.cfg.Clock.Now()}); err != nil {
+			return fmt.Errorf("crawl %s: takedown index: %w", src, err)
+		}
+	}
+	for _, key := range reg.Pages {
+		if key == ownKey {
 			continue
 		}
-		have[u] = struct{}{}
-		m, ok, err := fr.Page(ctx, r.src.ID, u)
+		other, _, err := fr.Page(ctx, src, key)
 		if err != nil {
-			return fmt.Errorf("crawl %s: takedown index: %w", r.src.ID, err)
+			return fmt.Errorf("crawl %s: takedown index: %w", src, err)
+		}
+		if _, err := w.pages(ctx, other.Pages); err != nil {
+			return err
+		}
+	}
+	if len(w.due) == 0 {
+		return nil
+	}
+	if _, err := fr.Push(ctx, r.cycle, 0, w.due...); err != nil {
+		return fmt.Errorf("crawl %s: push re-checks: %w", src, err)
+	}
+	return nil
+}
+
+// watch collects the re-checks due among index records' pages.
+type watch struct {
+	r     *run
+	fresh map[string]bool // linked by this run
+	seen  map[string]bool // already looked at
+	due   []Task
+}
+
+// pages looks at each page once and returns those still watched (not
+// removed, recorded), each once, leaving out pages already looked at.
+func (w *watch) pages(ctx context.Context, urls []string) ([]string, error) {
+	var keep []string
+	for _, u := range urls {
+		if w.seen[u] {
+			continue // listed twice, or by several records
+		}
+		w.seen[u] = true
+		if w.fresh[u] {
+			keep = append(keep, u)
+			continue
+		}
+		m, ok, err := w.r.c.cfg.Frontier.Page(ctx, w.r.src.ID, u)
+		if err != nil {
+			return nil, fmt.Errorf("crawl %s: takedown index: %w", w.r.src.ID, err)
 		}
 		if !ok || m.Removed {
 			continue // gone for good: no longer watched
 		}
 		keep = append(keep, u)
-		if recheckDue(m, r.cycle.N, k) {
-			due = append(due, Task{URL: u, Kind: KindRecheck})
+		if recheckDue(m, w.r.cycle.N, int64(w.r.c.cfg.UnlinkedCycles)) {
+			w.due = append(w.due, Task{URL: u, Kind: KindRecheck})
 		}
 	}
-	if !slices.Equal(keep, idx.Pages) {
-		rec := PageMeta{Pages: keep, FetchedAt: r.c.cfg.Clock.Now()}
-		if err := fr.SetPage(ctx, r.src.ID, IndexKey, rec); err != nil {
-			return fmt.Errorf("crawl %s: takedown index: %w", r.src.ID, err)
-		}
-	}
-	if len(due) == 0 {
-		return nil
-	}
-	if _, err := fr.Push(ctx, r.cycle, 0, due...); err != nil {
-		return fmt.Errorf("crawl %s: push re-checks: %w", r.src.ID, err)
-	}
-	return nil
+	return keep, nil
 }

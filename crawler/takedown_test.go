@@ -181,3 +181,58 @@ func TestFeedItemsNeverRechecked(t *testing.T) {
 		})
 	}
 }
+
+// TestUnlinkedPagesOtherWorker: pages linked only by a worker that has
+// since stopped are still watched by the workers that go on, and index
+// records list each page once.
+func TestUnlinkedPagesOtherWorker(t *testing.T) {
+	s := newSite(t, map[string]resp{
+		"/list": {body: `<a class="j" href="/a">a</a><a class="j" href="/b">b</a>`},
+		"/a":    {body: `<h1>A</h1>`},
+		"/b":    {body: `<h1>B</h1>`},
+	})
+	sink := &memSink{}
+	clk := clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	cfg, _ := testConfig(t, sink, recruitscan.Source{ID: "ow", Type: recruitscan.SourceHTML, URLs: []string{s.URL + "/list"},
+		AllowPrivate: true, Interval: time.Hour, Selectors: recruitscan.Selectors{AdLinks: "a.j", Title: "h1"}})
+	cfg.Clock, cfg.Frontier = clk, NewMemFrontier(clk)
+	first, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := first.RunOnce(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	s.set("/list", resp{body: `<a class="j" href="/a">a</a>`})
+	s.set("/b", resp{status: 410})
+	for n := 2; n <= 4; n++ {
+		clk.Advance(time.Hour)
+		if _, err := second.RunOnce(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := len(sink.removed), map[bool]int{true: 1, false: 0}[n == 4]; got != want {
+			t.Fatalf("after cycle %d: removed %v, want %d", n, sink.removed, want)
+		}
+	}
+	if _, ok := sink.removed[recruitscan.AdID("ow", s.URL+"/b")]; !ok {
+		t.Errorf("removed %v, want /b", sink.removed)
+	}
+	reg, _, _ := cfg.Frontier.Page(t.Context(), "ow", IndexKey)
+	if len(reg.Pages) != 2 {
+		t.Fatalf("registry %v, want both workers' records", reg.Pages)
+	}
+	for _, key := range reg.Pages {
+		rec, _, _ := cfg.Frontier.Page(t.Context(), "ow", key)
+		seen := map[string]bool{}
+		for _, u := range rec.Pages {
+			if seen[u] {
+				t.Errorf("record %s lists %s twice: %v", key, u, rec.Pages)
+			}
+			seen[u] = true
+		}
+	}
+}
