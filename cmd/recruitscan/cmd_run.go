@@ -107,7 +107,8 @@ func runParts(ctx context.Context, env *Env, args []string, parts part) error {
 		}
 		sink := &pipeline.StoreSink{Store: st}
 		cr, err = crawler.New(crawler.Config{Sources: cfg.Sources, Sink: sink, Observer: m, Logger: logger,
-			Frontier: pipeline.CrawlFrontier(st.Frontier())})
+			Frontier: pipeline.CrawlFrontier(st.Frontier()), WARCDir: cfg.Crawl.WARCDir,
+			WARCMaxBytes: cfg.Crawl.WARCMaxBytes, UnlinkedCycles: cfg.Crawl.UnlinkedCycles})
 		if err != nil {
 			return err
 		}

@@ -24,6 +24,7 @@ type Config struct {
 	Rules    RulesConfig          `yaml:"rules"`
 	Review   ReviewConfig         `yaml:"review"`
 	Classify ClassifyConfig       `yaml:"classify"`
+	Crawl    CrawlConfig          `yaml:"crawl"`
 	Users    []UserConfig         `yaml:"users"`
 	Sources  []recruitscan.Source `yaml:"sources"`
 }
@@ -59,6 +60,17 @@ type ReviewConfig struct {
 type ClassifyConfig struct {
 	Workers     int `yaml:"workers"`
 	MaxAttempts int `yaml:"max_attempts"`
+}
+
+// CrawlConfig holds settings that apply to every source.
+type CrawlConfig struct {
+	// WARCDir, if set, receives WARC 1.1 files of every exchange, rotated
+	// at WARCMaxBytes (default 1 GiB).
+	WARCDir      string `yaml:"warc_dir"`
+	WARCMaxBytes int64  `yaml:"warc_max_bytes"`
+	// UnlinkedCycles: a detail page no longer linked for this many cycles
+	// is re-checked and marked removed on 404/410 (default 3; -1 = never).
+	UnlinkedCycles int `yaml:"unlinked_cycles"`
 }
 
 // UserConfig is one person who may log in. PasswordHash is a bcrypt hash

@@ -41,7 +41,10 @@ func TestCrawlStopsOnSIGTERM(t *testing.T) {
 	}))
 	defer srv.Close()
 	cfg := filepath.Join(t.TempDir(), "recruitscan.yaml")
-	os.WriteFile(cfg, []byte(fmt.Sprintf(`sources:
+	warcDir := t.TempDir()
+	os.WriteFile(cfg, []byte(fmt.Sprintf(`crawl:
+  warc_dir: %s
+sources:
   - id: slow
     type: html
     urls: ["%s/list/0"]
@@ -49,7 +52,7 @@ func TestCrawlStopsOnSIGTERM(t *testing.T) {
     allow_private: true
     max_pages: 1000
     selectors: {ad_links: "a.ad", next_page: "a[rel=next]", title: h1, body: p}
-`, srv.URL)), 0o600)
+`, warcDir, srv.URL)), 0o600)
 	_, prefix := testredis.Client(t) // removes the crawl's keys afterwards
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "RECRUITSCAN_TEST_MAIN=1",
@@ -86,5 +89,15 @@ func TestCrawlStopsOnSIGTERM(t *testing.T) {
 	}
 	if n := hits.Load(); n > 2 {
 		t.Errorf("%d pages fetched despite the 30 s delay", n)
+	}
+	// The exchanges made before the signal are in a closed WARC file.
+	warcs, _ := filepath.Glob(filepath.Join(warcDir, "*.warc.gz"))
+	if len(warcs) == 0 {
+		t.Errorf("no WARC file in %s after the crawl", warcDir)
+	}
+	for _, w := range warcs {
+		if fi, err := os.Stat(w); err != nil || fi.Size() == 0 {
+			t.Errorf("WARC file %s empty or unreadable (%v)", w, err)
+		}
 	}
 }
