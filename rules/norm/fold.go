@@ -89,8 +89,14 @@ func computeRune(r rune, decompose bool) entry {
 	if decompose && needsCompat(r) {
 		return foldString(norm.NFKC.String(string(r)))
 	}
-	if decompose && needsDecompose(r) {
-		return foldString(norm.NFD.String(string(r)))
+	// Also inside a decomposition: a compatibility form may compose to an
+	// accented letter (U+212B Angstrom → Å), whose accent must go as it
+	// would for Å itself. Only letters that do decompose recurse (Æ does
+	// not), and NFD output never decomposes again.
+	if needsDecompose(r) {
+		if d := norm.NFD.String(string(r)); d != string(r) {
+			return foldString(d)
+		}
 	}
 	switch {
 	case r == 0x0901: // Devanagari candrabindu spelt as anusvara
