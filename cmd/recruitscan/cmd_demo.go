@@ -38,7 +38,6 @@ type demo struct {
 	User     string
 	Password string
 	Token    string
-	Expected demoworld.Expected
 	World    *demoworld.World
 	Crawl    crawler.Stats
 	Pipeline pipeline.Stats
@@ -134,7 +133,7 @@ func startDemo(ctx context.Context, env *Env, o demoOptions) (_ *demo, err error
 		return nil, fmt.Errorf("demo world: %w", err)
 	}
 	d.closers = append(d.closers, func() { world.Close() })
-	d.World, d.Expected = world, world.Expected()
+	d.World = world
 
 	logger := newLogger(io.Discard)
 	p, err := pipeline.New(pipeline.Config{Store: st, Classifier: c, Observer: m, Logger: logger})

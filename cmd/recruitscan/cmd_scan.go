@@ -106,7 +106,23 @@ func runScan(ctx context.Context, env *Env, args []string) error {
 	if fs.NArg() == 1 {
 		src = fs.Arg(0)
 	}
-	r, name, closeIn, err := openScanInput(ctx, env, src, *allowPrivate)
+	w := bufio.NewWriter(env.Stdout)
+	defer w.Flush()
+	emit := newScanEmitter(*format, w)
+	if isURL(src) {
+		// A page is read as ads by the crawler; there is no input to parse.
+		ads, err := fetchForScan(ctx, src, *allowPrivate)
+		if err != nil {
+			return err
+		}
+		for _, ad := range ads {
+			if err := emit.emit(ad.ID, ad, c.Classify(ad)); err != nil {
+				return err
+			}
+		}
+		return emit.finish()
+	}
+	r, name, closeIn, err := openScanInput(env, src)
 	if err != nil {
 		return err
 	}
@@ -116,9 +132,6 @@ func runScan(ctx context.Context, env *Env, args []string) error {
 	if kind == "auto" {
 		kind = sniffInput(br)
 	}
-	w := bufio.NewWriter(env.Stdout)
-	defer w.Flush()
-	emit := newScanEmitter(*format, w)
 	var bad int
 	switch kind {
 	case "jsonl":
@@ -132,7 +145,7 @@ func runScan(ctx context.Context, env *Env, args []string) error {
 		if err == nil {
 			title, rest := splitTitle(string(body))
 			ad := recruitscan.Ad{ID: name, Title: title, Body: rest}
-			err = emit(ad.ID, ad, c.Classify(ad))
+			err = emit.emit(ad.ID, ad, c.Classify(ad))
 		}
 	default:
 		return fmt.Errorf("%w: --input %q: want auto, jsonl or text", errUsage, kind)
@@ -206,7 +219,7 @@ func scanJSONL(ctx context.Context, c *classifier.Classifier, br *bufio.Reader, 
 		}
 		d := <-j.out
 		if werr == nil {
-			werr = emit(d.id, j.ad, d.v)
+			werr = emit.emit(d.id, j.ad, d.v)
 		}
 	}
 	if err := <-readErr; err != nil {
@@ -276,22 +289,18 @@ func idHint(b []byte) string {
 	return ""
 }
 
-// openScanInput opens a file, stdin ("-") or a URL.
-func openScanInput(ctx context.Context, env *Env, src string, allowPrivate bool) (io.Reader, string, func(), error) {
-	switch {
-	case src == "-":
+// openScanInput opens a file or stdin ("-").
+func openScanInput(env *Env, src string) (io.Reader, string, func(), error) {
+	if src == "-" {
 		return env.Stdin, "stdin", func() {}, nil
-	case strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://"):
-		r, err := fetchForScan(ctx, src, allowPrivate)
-		if err != nil {
-			return nil, "", nil, err
-		}
-		return r, src, func() {}, nil
-	default:
-		f, err := os.Open(src)
-		if err != nil {
-			return nil, "", nil, fmt.Errorf("scan: %w", err)
-		}
-		return f, src, func() { f.Close() }, nil
 	}
+	f, err := os.Open(src)
+	if err != nil {
+		return nil, "", nil, fmt.Errorf("scan: %w", err)
+	}
+	return f, src, func() { f.Close() }, nil
+}
+
+func isURL(src string) bool {
+	return strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://")
 }

@@ -54,7 +54,7 @@ func testDemo(t *testing.T, redisURL string) {
 	}
 	t.Logf("ready in %s; crawl %+v; pipeline %+v", d.Ready, d.Crawl, d.Pipeline)
 
-	exp := d.Expected
+	exp := d.World.Expected()
 	s := d.Pipeline
 	if got := d.Crawl.Total().Pages; got != exp.Pages {
 		t.Errorf("pages crawled = %d, want %d", got, exp.Pages)

@@ -9,54 +9,50 @@ import (
 	"github.com/recruitscan/recruitscan"
 )
 
-// scanEmitter writes one verdict; finish closes the document (json).
-type scanEmitter func(id string, ad recruitscan.Ad, v recruitscan.Verdict) error
-
-func (e scanEmitter) finish() error { return e("", recruitscan.Ad{}, recruitscan.Verdict{Level: -1}) }
-
-// isFinish marks the sentinel call made by finish.
-func isFinish(id string, v recruitscan.Verdict) bool { return id == "" && v.Level == -1 }
+// scanEmitter writes verdicts in one output format; finish closes the
+// document (json's closing bracket).
+type scanEmitter struct {
+	emit   func(id string, ad recruitscan.Ad, v recruitscan.Verdict) error
+	finish func() error
+}
 
 func newScanEmitter(format string, w io.Writer) scanEmitter {
+	none := func() error { return nil }
 	switch format {
 	case "json":
 		first := true
-		return func(id string, ad recruitscan.Ad, v recruitscan.Verdict) error {
-			if isFinish(id, v) {
+		return scanEmitter{
+			emit: func(id string, ad recruitscan.Ad, v recruitscan.Verdict) error {
+				sep := ",\n  "
 				if first {
-					_, err := io.WriteString(w, "[]\n")
+					sep, first = "[\n  ", false
+				}
+				b, err := json.Marshal(toScanResult(id, v))
+				if err != nil {
 					return err
 				}
-				_, err := io.WriteString(w, "\n]\n")
+				_, err = fmt.Fprintf(w, "%s%s", sep, b)
 				return err
-			}
-			sep := ",\n  "
-			if first {
-				sep, first = "[\n  ", false
-			}
-			b, err := json.Marshal(toScanResult(id, v))
-			if err != nil {
+			},
+			finish: func() error {
+				end := "\n]\n"
+				if first {
+					end = "[]\n"
+				}
+				_, err := io.WriteString(w, end)
 				return err
-			}
-			_, err = fmt.Fprintf(w, "%s%s", sep, b)
-			return err
+			},
 		}
 	case "text":
-		return func(id string, ad recruitscan.Ad, v recruitscan.Verdict) error {
-			if isFinish(id, v) {
-				return nil
-			}
+		return scanEmitter{emit: func(id string, ad recruitscan.Ad, v recruitscan.Verdict) error {
 			return writeTextVerdict(w, id, ad, v)
-		}
+		}, finish: none}
 	default: // jsonl
 		enc := json.NewEncoder(w)
 		enc.SetEscapeHTML(false)
-		return func(id string, ad recruitscan.Ad, v recruitscan.Verdict) error {
-			if isFinish(id, v) {
-				return nil
-			}
+		return scanEmitter{emit: func(id string, ad recruitscan.Ad, v recruitscan.Verdict) error {
 			return enc.Encode(toScanResult(id, v))
-		}
+		}, finish: none}
 	}
 }
 

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 
@@ -13,10 +11,10 @@ import (
 
 // fetchForScan fetches one page through the crawler, with all its safety
 // (network guard: public addresses only; size, time and redirect caps;
-// charset decoding; robots.txt) and reads it as one ad: the page's
-// schema.org JobPosting when it has one, else its heading and visible
-// text. The result is JSONL input for scan.
-func fetchForScan(ctx context.Context, url string, allowPrivate bool) (io.Reader, error) {
+// charset decoding; robots.txt) and reads it as ads: the page's schema.org
+// JobPosting when it has one, else its heading and visible text. Each ad's
+// id is its URL.
+func fetchForScan(ctx context.Context, url string, allowPrivate bool) ([]recruitscan.Ad, error) {
 	src := recruitscan.Source{ID: "scan", Type: recruitscan.SourceHTML, URLs: []string{url}, AllowPrivate: allowPrivate,
 		Selectors: recruitscan.Selectors{Title: "h1, title", Body: "main, article, body"}}
 	cr, err := crawler.New(crawler.Config{Sources: []recruitscan.Source{src}, Sink: discardSink{}, Logger: newLogger(io.Discard)})
@@ -27,28 +25,21 @@ func fetchForScan(ctx context.Context, url string, allowPrivate bool) (io.Reader
 	if err != nil {
 		return nil, fmt.Errorf("scan %s: %w", url, err)
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+	var ads []recruitscan.Ad
 	for _, p := range rep.Pages {
 		if p.Error != "" {
 			return nil, fmt.Errorf("scan %s: %s", p.URL, p.Error)
 		}
 		for _, ad := range p.Ads {
-			id := ad.URL
-			if id == "" {
-				id = p.FinalURL
+			ad.ID = ad.URL
+			if ad.ID == "" {
+				ad.ID = p.FinalURL
 			}
-			enc.Encode(scanInputOut{ID: id, Title: ad.Title, Body: ad.Body})
+			ads = append(ads, ad)
 		}
 	}
-	if buf.Len() == 0 {
+	if len(ads) == 0 {
 		return nil, fmt.Errorf("scan %s: no ad text found on the page", url)
 	}
-	return &buf, nil
-}
-
-type scanInputOut struct {
-	ID    string `json:"id"`
-	Title string `json:"title"`
-	Body  string `json:"body"`
+	return ads, nil
 }
