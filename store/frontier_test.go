@@ -11,8 +11,10 @@ import (
 	"github.com/recruitscan/recruitscan/internal/clock"
 )
 
-// crawlFrontier adapts *Frontier to crawler.Frontier. The wiring (cmd or
-// pipeline, which may import both packages) can copy it as is.
+// crawlFrontier adapts *Frontier to crawler.Frontier, as
+// pipeline.CrawlFrontier does for the program. This internal test cannot
+// import pipeline (pipeline imports store), and it runs the contract on all
+// three backends, so it keeps this small copy.
 type crawlFrontier struct{ f *Frontier }
 
 var _ crawler.Frontier = crawlFrontier{}
