@@ -74,3 +74,14 @@ func TestIndicators(t *testing.T) {
 		t.Error("Valid accepts an unknown id or rejects mitigating")
 	}
 }
+
+func TestRoleValid(t *testing.T) {
+	for _, r := range []Role{RoleReviewer, RoleLead, RoleAdmin} {
+		if !r.Valid() {
+			t.Errorf("%s not valid", r)
+		}
+	}
+	if Role("root").Valid() || Role("").Valid() {
+		t.Error("Valid accepts an unknown role")
+	}
+}

@@ -46,6 +46,11 @@ const (
 	RoleAdmin    Role = "admin"
 )
 
+// Valid reports whether r is one of the roles.
+func (r Role) Valid() bool {
+	return r == RoleReviewer || r == RoleLead || r == RoleAdmin
+}
+
 // ReviewItem is a flagged ad waiting for, or past, human review. Its ID is
 // the ad's ID: one ad, one item; a changed re-post updates the item.
 type ReviewItem struct {

@@ -67,7 +67,7 @@ func runUser(ctx context.Context, env *Env, args []string) error {
 			return fmt.Errorf("user add: %s: user %q exists (use passwd)", *cfgPath, name)
 		}
 		r := recruitscan.Role(*role)
-		if r != recruitscan.RoleReviewer && r != recruitscan.RoleLead && r != recruitscan.RoleAdmin {
+		if !r.Valid() {
 			return fmt.Errorf("%w: --role %q: want reviewer, lead or admin", errUsage, *role)
 		}
 		hash, err := readPasswordHash(env)

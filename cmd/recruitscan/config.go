@@ -223,9 +223,7 @@ func (c *Config) validate(name string, root *yaml.Node) []error {
 			bad("users[%d]: duplicate user %q", i, u.Name)
 		}
 		seen[u.Name] = true
-		switch u.Role {
-		case recruitscan.RoleReviewer, recruitscan.RoleLead, recruitscan.RoleAdmin:
-		default:
+		if !u.Role.Valid() {
 			bad("users[%d] (%s): role %q: want reviewer, lead or admin", i, u.Name, u.Role)
 		}
 		if !u.Disabled && !strings.HasPrefix(u.PasswordHash, "$2") {
