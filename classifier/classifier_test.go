@@ -75,6 +75,30 @@ func TestNegationWindow(t *testing.T) {
 	}
 }
 
+// TestNegationIdioms: a negation word inside an idiom of $notneg ("قبل ما"
+// is "before", "না হলে" is "otherwise") negates nothing, while the same word
+// alone still does.
+func TestNegationIdioms(t *testing.T) {
+	c := builtin(t)
+	tests := []struct {
+		rule, text string
+		want       bool
+	}{
+		{"fees.amount_paid_first", "ادفع 500 ريال قبل ما تسافر", true},
+		{"fees.amount_paid_first", "ما ادفع 500 ريال", false},
+		{"documents.passport_kept", "الجواز عند الكفيل قبل ما تبدأ الشغل", true},
+		{"documents.passport_kept", "الجواز ما عند الكفيل", false},
+		{"fees.amount_paid_first", "২ লাখ টাকা জমা দিতে হবে না হলে সুযোগ হারাবেন", true},
+		{"fees.amount_paid_first", "২ লাখ টাকা জমা দিতে হবে না", false},
+		{"fees.amount_paid_first", "2 lakh jama karo nahi to seat cancel", true},
+	}
+	for _, tt := range tests {
+		if got := c.Fires(tt.rule, tt.text); got != tt.want {
+			t.Errorf("Fires(%s, %q) = %v, want %v", tt.rule, tt.text, got, tt.want)
+		}
+	}
+}
+
 // TestProximityPartners: a negated pair does not hide another partner of
 // the same word, and a suffixed word ends where the word ends, so the word
 // after it is seen by the after-window.

@@ -95,7 +95,7 @@ func negatedInside(u *rules.Unless, gap []byte) bool {
 	ws := bytes.Fields(gap)
 	for i := range ws {
 		for l := 1; l <= u.MaxWords() && i+l <= len(ws); l++ {
-			if u.NegatedBefore(string(bytes.Join(ws[i:i+l], []byte{' '}))) {
+			if u.NegatedBefore(string(bytes.Join(ws[i:i+l], []byte{' '}))) && !idiomIn(u, ws, i, i+l) {
 				return true
 			}
 		}
@@ -192,7 +192,7 @@ func negated(u *rules.Unless, b []byte, m match) bool {
 			if i+1-l > 0 {
 				we = before[i+1-l-1] - 1
 			}
-			if i+1-l <= u.Window && we > ws && u.NegatedBefore(string(b[ws:we])) {
+			if i+1-l <= u.Window && we > ws && u.NegatedBefore(string(b[ws:we])) && !idiomAround(u, b, ws, we) {
 				return true
 			}
 		}
@@ -204,7 +204,49 @@ func negated(u *rules.Unless, b []byte, m match) bool {
 			if i+1-l > 0 {
 				ws = after[i-l] + 1
 			}
-			if i+1-l <= u.WindowAfter && ws < we && u.NegatedAfter(string(b[ws:we])) {
+			if i+1-l <= u.WindowAfter && ws < we && u.NegatedAfter(string(b[ws:we])) && !idiomAround(u, b, ws, we) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// idiomAround reports whether the negation at b[ws:we] is part of an idiom
+// with the words around it ("قبل ما": before), so it negates nothing.
+func idiomAround(u *rules.Unless, b []byte, ws, we int) bool {
+	n := u.IdiomWords() - 1
+	if n < 1 {
+		return false
+	}
+	var bb, ab [8]int
+	before := wordStartsBefore(b, ws, min(n, len(bb)), bb[:0])
+	after := wordEndsAfter(b, we, min(n, len(ab)), ab[:0])
+	for p := 0; p <= len(before); p++ {
+		start := ws
+		if p > 0 {
+			start = before[p-1]
+		}
+		for s := 0; s <= len(after) && p+s <= n; s++ {
+			end := we
+			if s > 0 {
+				end = after[s-1]
+			}
+			if p+s > 0 && u.Idiom(string(b[start:end])) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// idiomIn is idiomAround for the words of a proximity gap: ws[i:j] is the
+// negation.
+func idiomIn(u *rules.Unless, ws [][]byte, i, j int) bool {
+	n := u.IdiomWords()
+	for a := max(0, j-n); a <= i; a++ {
+		for e := j; e <= min(len(ws), a+n); e++ {
+			if e-a > j-i && u.Idiom(string(bytes.Join(ws[a:e], []byte{' '}))) {
 				return true
 			}
 		}

@@ -98,6 +98,7 @@ type compiler struct {
 	index  map[string]int // normalised pattern → id
 	errs   []error
 	source map[*Rule]*pack
+	notneg *idioms // compiled $notneg, on first use
 }
 
 func compile(packs []*pack, disable []string) (*RuleSet, []error) {
@@ -225,7 +226,21 @@ func (c *compiler) patternsOf(r *Rule) {
 		// nothing on the hot path.
 		r.Unless.before = c.negSet(r.Unless.Before, &r.Unless.maxWords)
 		r.Unless.after = c.negSet(r.Unless.After, &r.Unless.maxWords)
+		r.Unless.idioms = c.idioms()
 	}
+}
+
+// idioms compiles the $notneg list once; nil when no pack defines it.
+func (c *compiler) idioms() *idioms {
+	if c.notneg == nil {
+		l, ok := c.lists["notneg"]
+		if !ok {
+			return nil
+		}
+		c.notneg = &idioms{}
+		c.notneg.set = c.negSet(l.items, &c.notneg.maxWords)
+	}
+	return c.notneg
 }
 
 func (c *compiler) negSet(phrases []string, maxWords *int) map[string]bool {

@@ -77,6 +77,27 @@ type Unless struct {
 
 	before, after map[string]bool // normalised phrases, set at compile
 	maxWords      int             // longest phrase in words
+	idioms        *idioms         // shared: word groups where a negation word does not negate
+}
+
+// idioms are word groups that contain a negation word without negating
+// ("قبل ما" is "before", "not only", "no later than"), from the packs'
+// $notneg list. One set serves every rule.
+type idioms struct {
+	set      map[string]bool
+	maxWords int
+}
+
+// Idiom reports whether the normalised words are a group in which a
+// negation word does not negate.
+func (u *Unless) Idiom(words string) bool { return u.idioms != nil && u.idioms.set[words] }
+
+// IdiomWords is the length in words of the longest idiom (0 without any).
+func (u *Unless) IdiomWords() int {
+	if u.idioms == nil {
+		return 0
+	}
+	return u.idioms.maxWords
 }
 
 // NegatedBefore reports whether the normalised phrase is one of the
