@@ -3,9 +3,12 @@ package classifier
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/recruitscan/recruitscan"
+	"github.com/recruitscan/recruitscan/classifier/textmodel"
 	"github.com/recruitscan/recruitscan/rules"
 	"github.com/recruitscan/recruitscan/rules/norm"
 )
@@ -21,12 +24,32 @@ type Config struct {
 	// NoLanguageModel skips lingua-go for Latin-script text and uses
 	// word markers only (faster start, lower accuracy).
 	NoLanguageModel bool
+	// Model is the statistical text model that adds indicators the rules
+	// missed (textmodel.Builtin() for the embedded one); nil for rules
+	// alone.
+	Model *textmodel.Model
 }
+
+// The text model's part in the score: an indicator it gives at least
+// modelMinProb counts like one weak rule (modelWeight) of that indicator.
+// So the model alone reaches review only with two indicators, and one
+// model indicator beside one rule-found indicator does too. The threshold
+// comes from leave-one-set-out runs over the training sets (see
+// textmodel/gen -cv): at 0.6, 1.7% of lawful ads get a model indicator
+// and 0.3% two.
+const (
+	modelMinProb = 0.6
+	modelWeight  = 1.0
+	// modelEvidence is how many words a model hit shows.
+	modelEvidence = 3
+)
 
 // Classifier classifies ads. It is pure (no I/O), deterministic and safe
 // for concurrent use.
 type Classifier struct {
 	rules     *rules.RuleSet
+	model     *textmodel.Model
+	version   string
 	threshold recruitscan.Level
 	lang      *langID
 }
@@ -42,7 +65,11 @@ func New(cfg Config) (*Classifier, error) {
 	if cfg.Threshold < recruitscan.LevelNone || cfg.Threshold > recruitscan.LevelHigh {
 		return nil, fmt.Errorf("new classifier: threshold %d: %w", cfg.Threshold, recruitscan.ErrInvalid)
 	}
-	return &Classifier{rules: cfg.Rules, threshold: cfg.Threshold, lang: newLangID(!cfg.NoLanguageModel)}, nil
+	c := &Classifier{rules: cfg.Rules, model: cfg.Model, version: cfg.Rules.Version(), threshold: cfg.Threshold, lang: newLangID(!cfg.NoLanguageModel)}
+	if c.model != nil {
+		c.version += "+model-" + c.model.Version()
+	}
+	return c, nil
 }
 
 // Classify returns the verdict on ad. It fills AdID, ContentHash and
@@ -52,10 +79,10 @@ func (c *Classifier) Classify(ad recruitscan.Ad) recruitscan.Verdict {
 		{name: recruitscan.FieldTitle, orig: ad.Title, n: norm.Normalize(ad.Title)},
 		{name: recruitscan.FieldBody, orig: ad.Body, n: norm.Normalize(ad.Body)},
 	}
-	v := c.match(fields)
+	v := c.match(fields, c.model)
 	v.AdID = ad.ID
 	v.ContentHash = ad.ContentHash()
-	v.RulesVersion = c.rules.Version()
+	v.RulesVersion = c.version
 	v.Lang, v.Langs = c.lang.detect(ad.Title + "\n" + ad.Body)
 	v.Entities = entities(fields, v.Lang)
 	return v
@@ -68,13 +95,15 @@ func (c *Classifier) Match(title, body string) recruitscan.Verdict {
 	return c.match([]field{
 		{name: recruitscan.FieldTitle, orig: title, n: norm.Normalize(title)},
 		{name: recruitscan.FieldBody, orig: body, n: norm.Normalize(body)},
-	})
+	}, nil)
 }
 
-func (c *Classifier) match(fields []field) recruitscan.Verdict {
+// match runs the rules, and the model when there is one, over the fields.
+func (c *Classifier) match(fields []field, model *textmodel.Model) recruitscan.Verdict {
 	out := evaluate(c.rules, fields, scan(c.rules, fields))
 	v := recruitscan.Verdict{Hits: []recruitscan.Hit{}, Indicators: []recruitscan.Indicator{}}
-	var active, mitigating []*rules.Rule
+	var active []signal
+	var mitigating []*rules.Rule
 	for _, idx := range sortedKeys(out) {
 		r := c.rules.Rules()[idx]
 		hits := toHits(r, fields, out[idx])
@@ -87,8 +116,13 @@ func (c *Classifier) match(fields []field) recruitscan.Verdict {
 			mitigating = append(mitigating, r)
 		default:
 			v.Hits = append(v.Hits, hits...)
-			active = append(active, r)
+			active = append(active, signal{r.Indicator, r.Weight})
 		}
+	}
+	if model != nil {
+		hits, sigs := modelHits(model, fields, active)
+		v.Hits = append(v.Hits, hits...)
+		active = append(active, sigs...)
 	}
 	score, inds := scoreOf(active, mitigating)
 	v.Score = math.Round(score*100) / 100
@@ -99,6 +133,44 @@ func (c *Classifier) match(fields []field) recruitscan.Verdict {
 	sortHits(v.Mitigations)
 	sortHits(v.Shadow)
 	return v
+}
+
+// modelHits asks the text model about the fields: each indicator it gives
+// at least modelMinProb that no rule found becomes a signal, explained by
+// the words that weighed most. Where a rule found the indicator, the rule's
+// hit is the better explanation and the model adds nothing.
+func modelHits(m *textmodel.Model, fields []field, found []signal) ([]recruitscan.Hit, []signal) {
+	texts := make([][]byte, len(fields))
+	for i, f := range fields {
+		texts[i] = f.n.Bytes()
+	}
+	p := m.Predict(texts...)
+	var hits []recruitscan.Hit
+	var sigs []signal
+	for l, ind := range m.Labels() {
+		prob := p.Probs[l]
+		if prob < modelMinProb || slices.ContainsFunc(found, func(s signal) bool { return s.indicator == ind }) {
+			continue
+		}
+		n := 0
+		for _, e := range p.Evidence(l, modelEvidence) {
+			f := fields[e.Text]
+			s, en := f.n.Span(e.Start, e.End)
+			if s >= en {
+				continue
+			}
+			hits = append(hits, recruitscan.Hit{
+				Rule: "model." + string(ind), Indicator: ind, Field: f.name, Start: s, End: en, Text: f.orig[s:en],
+				Description: fmt.Sprintf("Text model: the wording resembles ads showing %s (probability %.2f); this word weighed most. A statistical signal, weaker than a rule: check the ad.", strings.ReplaceAll(string(ind), "_", " "), prob),
+				Weight:      modelWeight,
+			})
+			n++
+		}
+		if n > 0 {
+			sigs = append(sigs, signal{ind, modelWeight})
+		}
+	}
+	return hits, sigs
 }
 
 func sortedKeys(m map[int][]match) []int {

@@ -2,9 +2,11 @@ package classifier
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/recruitscan/recruitscan"
+	"github.com/recruitscan/recruitscan/classifier/textmodel"
 	"github.com/recruitscan/recruitscan/rules"
 )
 
@@ -205,6 +207,57 @@ func TestConcurrentDeterministic(t *testing.T) {
 	for g := 0; g < 8; g++ {
 		if id := <-errs; id != "" {
 			t.Errorf("verdict for %s differs when classified concurrently", id)
+		}
+	}
+}
+
+// TestModelHits: the text model's indicators come as hits that explain
+// themselves (the words that weighed most, located in the original text),
+// count in the score, and change the verdict's version.
+func TestModelHits(t *testing.T) {
+	rs, err := rules.LoadBuiltin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := textmodel.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	with, err := New(Config{Rules: rs, Model: m})
+	if err != nil {
+		t.Fatal(err)
+	}
+	without := builtin(t)
+	ad := recruitscan.Ad{Title: "Kazi ya ndani Dubai", Body: "Wasichana wa kazi za ndani wanahitajika Dubai, safari wiki ijayo, mawasiliano WhatsApp tu, gharama za viza ulipe mwenyewe"}
+	v, v0 := with.Classify(ad), without.Classify(ad)
+	var model []recruitscan.Hit
+	for _, h := range v.Hits {
+		if strings.HasPrefix(h.Rule, "model.") {
+			model = append(model, h)
+		}
+	}
+	if len(model) == 0 {
+		t.Fatalf("no model hits: %+v", v.Hits)
+	}
+	for _, h := range model {
+		src := ad.Body
+		if h.Field == recruitscan.FieldTitle {
+			src = ad.Title
+		}
+		if src[h.Start:h.End] != h.Text || h.Rule != "model."+string(h.Indicator) || !strings.Contains(h.Description, "probability") {
+			t.Errorf("model hit %+v", h)
+		}
+	}
+	if v.Score < v0.Score {
+		t.Errorf("score with the model %.2f < without %.2f", v.Score, v0.Score)
+	}
+	if v.RulesVersion == v0.RulesVersion || !strings.HasSuffix(v.RulesVersion, m.Version()) {
+		t.Errorf("versions %q and %q", v.RulesVersion, v0.RulesVersion)
+	}
+	// Match is the rules alone, for the matching benchmark.
+	for _, h := range with.Match(ad.Title, ad.Body).Hits {
+		if strings.HasPrefix(h.Rule, "model.") {
+			t.Errorf("Match returned a model hit %+v", h)
 		}
 	}
 }

@@ -20,9 +20,11 @@ func FuzzScore(f *testing.F) {
 		mk := func(b byte, ind recruitscan.Indicator) *rules.Rule {
 			return &rules.Rule{Indicator: ind, Weight: float64(b) / 25}
 		}
-		var active, mitig []*rules.Rule
+		sig := func(b byte, ind recruitscan.Indicator) signal { return signal{ind, float64(b) / 25} }
+		var active []signal
+		var mitig []*rules.Rule
 		for i, b := range act {
-			active = append(active, mk(b, inds[(i+int(b))%len(inds)]))
+			active = append(active, sig(b, inds[(i+int(b))%len(inds)]))
 		}
 		for i, b := range mit {
 			r := mk(b, recruitscan.Mitigating)
@@ -38,7 +40,7 @@ func FuzzScore(f *testing.F) {
 		if l := levelOf(s); (l == recruitscan.LevelHigh) != (s >= highAt) {
 			t.Fatalf("level %v for score %v", l, s)
 		}
-		more, _ := scoreOf(append(active[:len(active):len(active)], mk(extra, inds[int(extra)%len(inds)])), mitig)
+		more, _ := scoreOf(append(active[:len(active):len(active)], sig(extra, inds[int(extra)%len(inds)])), mitig)
 		if more < s-1e-9 {
 			t.Fatalf("adding an active rule lowered the score: %v -> %v", s, more)
 		}

@@ -22,14 +22,20 @@ const (
 	comboBonus = 1.25
 )
 
-// scoreOf computes the risk score from the active rules and mitigations
-// that matched: per indicator the strongest rule plus a fraction of the
+// signal is one active rule's (or the text model's) vote for an indicator.
+type signal struct {
+	indicator recruitscan.Indicator
+	weight    float64
+}
+
+// scoreOf computes the risk score from the active signals and mitigations
+// that matched: per indicator the strongest signal plus a fraction of the
 // others, summed over indicators, boosted when several indicators
 // combine, minus the mitigations.
-func scoreOf(active, mitigating []*rules.Rule) (float64, []recruitscan.Indicator) {
+func scoreOf(active []signal, mitigating []*rules.Rule) (float64, []recruitscan.Indicator) {
 	byInd := map[recruitscan.Indicator][]float64{}
-	for _, r := range active {
-		byInd[r.Indicator] = append(byInd[r.Indicator], r.Weight)
+	for _, s := range active {
+		byInd[s.indicator] = append(byInd[s.indicator], s.weight)
 	}
 	perInd := map[recruitscan.Indicator]float64{}
 	for i, ws := range byInd {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/recruitscan/recruitscan"
 	"github.com/recruitscan/recruitscan/classifier"
+	"github.com/recruitscan/recruitscan/classifier/textmodel"
 	"github.com/recruitscan/recruitscan/internal/eval"
 	"github.com/recruitscan/recruitscan/rules"
 )
@@ -69,7 +70,17 @@ func benchClassify(ctx context.Context, w io.Writer, bf benchFlags) error {
 		return err
 	}
 	load := time.Since(t0)
-	c, err := classifier.New(classifier.Config{Rules: rs})
+	t0 = time.Now()
+	model, err := textmodel.Builtin()
+	if err != nil {
+		return err
+	}
+	modelLoad := time.Since(t0)
+	c, err := classifier.New(classifier.Config{Rules: rs, Model: model})
+	if err != nil {
+		return err
+	}
+	rulesOnly, err := classifier.New(classifier.Config{Rules: rs})
 	if err != nil {
 		return err
 	}
@@ -88,10 +99,13 @@ func benchClassify(ctx context.Context, w io.Writer, bf benchFlags) error {
 	}
 	fmt.Fprintf(w, "corpus: %s replicated to %d ads, %.1f MB of title+body, no two alike\n", bf.corpus, len(ads), mb(size))
 	fmt.Fprintf(w, "pack load (all built-in packs): %v, %d rules, %d phrases\n", load.Round(time.Millisecond), len(rs.Rules()), len(rs.Phrases()))
+	fmt.Fprintf(w, "text model load: %v, %d features\n", modelLoad.Round(time.Millisecond), model.Features())
 	full := measure(ctx, func(a recruitscan.Ad) { c.Classify(a) }, ads)
+	bare := measure(ctx, func(a recruitscan.Ad) { rulesOnly.Classify(a) }, ads)
 	match := measure(ctx, func(a recruitscan.Ad) { c.Match(a.Title, a.Body) }, ads)
 	fmt.Fprintf(w, "\n%-32s %12s %12s %12s %10s\n", "one core", "ads/s", "MB/s (CPU)", "MB/s (wall)", "CPU s")
 	full.print(w, "full classifier", len(ads), size)
+	bare.print(w, "full classifier, no text model", len(ads), size)
 	match.print(w, "normalisation + matching", len(ads), size)
 	if bf.rg != "" {
 		rg, err := ripgrep(ctx, bf.rg, rs, ads)

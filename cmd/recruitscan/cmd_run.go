@@ -90,7 +90,7 @@ func runParts(ctx context.Context, env *Env, args []string, parts part) error {
 	var p *pipeline.Pipeline
 	if parts&partClassify != 0 {
 		th, _ := recruitscan.ParseLevel(cfg.Rules.Threshold)
-		c, err := buildClassifier(rulesConfig(cfg), th)
+		c, err := buildClassifier(rulesConfig(cfg), th, !cfg.Rules.NoTextModel)
 		if err != nil {
 			return err
 		}

@@ -49,6 +49,9 @@ type RulesConfig struct {
 	Dirs      []string `yaml:"dirs"`
 	Disable   []string `yaml:"disable"`
 	Threshold string   `yaml:"threshold"`
+	// NoTextModel classifies with the rules alone, without the
+	// statistical text model.
+	NoTextModel bool `yaml:"no_text_model"`
 }
 
 // ReviewConfig tunes the review queue.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/recruitscan/recruitscan"
 	"github.com/recruitscan/recruitscan/classifier"
+	"github.com/recruitscan/recruitscan/classifier/textmodel"
 	"github.com/recruitscan/recruitscan/rules"
 )
 
@@ -15,6 +16,7 @@ type ruleFlags struct {
 	dirs      stringList
 	disable   stringList
 	threshold string
+	noModel   bool
 }
 
 func addRuleFlags(fs *flag.FlagSet) *ruleFlags {
@@ -22,6 +24,7 @@ func addRuleFlags(fs *flag.FlagSet) *ruleFlags {
 	fs.Var(&rf.dirs, "rules", "a directory of your own rule packs, loaded beside the built-ins (repeatable)")
 	fs.Var(&rf.disable, "disable-rule", "a rule id to disable (repeatable)")
 	fs.StringVar(&rf.threshold, "threshold", "medium", "review threshold: flagged when level >= this (low, medium, high)")
+	fs.BoolVar(&rf.noModel, "no-model", false, "rules alone, without the statistical text model")
 	return rf
 }
 
@@ -30,15 +33,22 @@ func (rf *ruleFlags) classifier() (*classifier.Classifier, error) {
 	if err != nil || th == recruitscan.LevelNone {
 		return nil, fmt.Errorf("%w: --threshold %q: want low, medium or high", errUsage, rf.threshold)
 	}
-	return buildClassifier(rules.Config{Dirs: rf.dirs, Disable: rf.disable}, th)
+	return buildClassifier(rules.Config{Dirs: rf.dirs, Disable: rf.disable}, th, !rf.noModel)
 }
 
-func buildClassifier(cfg rules.Config, th recruitscan.Level) (*classifier.Classifier, error) {
+// buildClassifier loads the rules and, with model, the embedded text model.
+func buildClassifier(cfg rules.Config, th recruitscan.Level, model bool) (*classifier.Classifier, error) {
 	rs, err := rules.Load(cfg)
 	if err != nil {
 		return nil, err // rules.Load names the operation and each file:line:col
 	}
-	return classifier.New(classifier.Config{Rules: rs, Threshold: th})
+	cc := classifier.Config{Rules: rs, Threshold: th}
+	if model {
+		if cc.Model, err = textmodel.Builtin(); err != nil {
+			return nil, fmt.Errorf("text model: %w", err)
+		}
+	}
+	return classifier.New(cc)
 }
 
 // stringList is a repeatable string flag.

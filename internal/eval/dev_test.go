@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/recruitscan/recruitscan/classifier"
+	"github.com/recruitscan/recruitscan/classifier/textmodel"
 	"github.com/recruitscan/recruitscan/rules"
 )
 
@@ -15,7 +16,11 @@ func devClassifier(t testing.TB) *classifier.Classifier {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := classifier.New(classifier.Config{Rules: rs})
+	m, err := textmodel.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := classifier.New(classifier.Config{Rules: rs, Model: m})
 	if err != nil {
 		t.Fatal(err)
 	}

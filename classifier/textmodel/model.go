@@ -1,0 +1,269 @@
+package textmodel
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/gob"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"sync"
+
+	"github.com/recruitscan/recruitscan"
+)
+
+// Model holds one logistic regression per label over TF-IDF weighted
+// n-gram features.
+type Model struct {
+	labels  []recruitscan.Indicator
+	index   map[uint64]int32 // n-gram hash → feature
+	idf     []float32
+	w       []float32 // feature-major: w[f*len(labels)+l]
+	bias    []float32
+	version string
+	scratch sync.Pool // *scratch
+}
+
+// Labels returns the labels the model scores, in the order of
+// Prediction.Probs.
+func (m *Model) Labels() []recruitscan.Indicator {
+	return append([]recruitscan.Indicator(nil), m.labels...)
+}
+
+// Version identifies the model's weights (a hash of its encoding).
+func (m *Model) Version() string { return m.version }
+
+// Features returns the number of n-gram features the model knows.
+func (m *Model) Features() int { return len(m.idf) }
+
+// occurrence is one n-gram of an ad that the model knows.
+type occurrence struct {
+	f      int32
+	text   int32 // which of the texts passed to Predict
+	ws, we int32 // the word's byte span in that text
+}
+
+type scratch struct {
+	tf    []uint16 // per feature, zero between uses
+	occs  []occurrence
+	feats []feature
+}
+
+// Prediction is the model's view of one ad.
+type Prediction struct {
+	// Probs holds the probability of each label, in Labels order.
+	Probs []float64
+	m     *Model
+	texts [][]byte
+}
+
+// feature is one feature's TF-IDF value in an ad.
+type feature struct {
+	f int32
+	v float64
+}
+
+// vectorize computes the ad's TF-IDF vector (sublinear tf, L2-normalised)
+// into feats, and leaves the known n-grams' occurrences in sc.occs.
+func (m *Model) vectorize(texts [][]byte, sc *scratch, feats []feature) []feature {
+	sc.occs = sc.occs[:0]
+	for t, b := range texts {
+		ngrams(b, func(h uint64, ws, we int) {
+			if f, ok := m.index[h]; ok {
+				if sc.tf[f] < math.MaxUint16 {
+					sc.tf[f]++
+				}
+				sc.occs = append(sc.occs, occurrence{f: f, text: int32(t), ws: int32(ws), we: int32(we)})
+			}
+		})
+	}
+	// The first occurrence of a feature takes it (its tf is then zeroed,
+	// ready for the next ad).
+	var sum float64
+	for _, o := range sc.occs {
+		if tf := sc.tf[o.f]; tf > 0 {
+			v := (1 + math.Log(float64(tf))) * float64(m.idf[o.f])
+			feats = append(feats, feature{o.f, v})
+			sum += v * v
+			sc.tf[o.f] = 0
+		}
+	}
+	if sum > 0 {
+		inv := 1 / math.Sqrt(sum)
+		for i := range feats {
+			feats[i].v *= inv
+		}
+	}
+	return feats
+}
+
+func (m *Model) getScratch() *scratch {
+	if sc, ok := m.scratch.Get().(*scratch); ok {
+		return sc
+	}
+	return &scratch{tf: make([]uint16, len(m.idf))}
+}
+
+// Predict scores the normalised texts of one ad (title and body, as the
+// normaliser produced them) taken together. The Prediction keeps the
+// texts for Evidence; the caller must not modify them.
+func (m *Model) Predict(texts ...[]byte) Prediction {
+	sc := m.getScratch()
+	feats := m.vectorize(texts, sc, sc.feats[:0])
+	L := len(m.labels)
+	z := make([]float64, L)
+	for l, b := range m.bias {
+		z[l] = float64(b)
+	}
+	for _, x := range feats {
+		row := m.w[int(x.f)*L : int(x.f)*L+L]
+		for l := range row {
+			z[l] += x.v * float64(row[l])
+		}
+	}
+	for l := range z {
+		z[l] = sigmoid(z[l])
+	}
+	sc.feats = feats
+	m.scratch.Put(sc)
+	return Prediction{Probs: z, m: m, texts: texts}
+}
+
+// Evidence is a word that weighed towards a label.
+type Evidence struct {
+	Text       int // index of the text passed to Predict
+	Start, End int // byte span of the word in that normalised text
+	Weight     float64
+}
+
+// Evidence returns up to k words that pushed label l up the most, heaviest
+// first: each n-gram's share of the score goes to the word it came from.
+func (p Prediction) Evidence(l, k int) []Evidence {
+	if p.m == nil {
+		return nil
+	}
+	m := p.m
+	sc := m.getScratch()
+	defer m.scratch.Put(sc)
+	feats := m.vectorize(p.texts, sc, nil)
+	L := len(m.labels)
+	x := make(map[int32]float64, len(feats))
+	for _, f := range feats {
+		x[f.f] = f.v
+	}
+	count := map[int32]int{}
+	for _, o := range sc.occs {
+		count[o.f]++
+	}
+	type key struct{ text, ws, we int32 }
+	byWord := map[key]float64{}
+	for _, o := range sc.occs {
+		byWord[key{o.text, o.ws, o.we}] += x[o.f] * float64(m.w[int(o.f)*L+l]) / float64(count[o.f])
+	}
+	var out []Evidence
+	for k, c := range byWord {
+		if c > 0 {
+			out = append(out, Evidence{Text: int(k.text), Start: int(k.ws), End: int(k.we), Weight: c})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Weight != b.Weight {
+			return a.Weight > b.Weight
+		}
+		if a.Text != b.Text {
+			return a.Text < b.Text
+		}
+		return a.Start < b.Start
+	})
+	return out[:min(k, len(out))]
+}
+
+func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
+
+// encoded is the stored form: weights quantised to int8 per label.
+type encoded struct {
+	Format int
+	Labels []string
+	Hashes []uint64
+	IDF    []float32
+	W      []int8
+	Scale  []float32
+	Bias   []float32
+}
+
+const format = 1
+
+// Encode writes the model (gzip-compressed gob, weights quantised to 8
+// bits per label).
+func (m *Model) Encode(w io.Writer) error {
+	L := len(m.labels)
+	e := encoded{Format: format, IDF: m.idf, Bias: m.bias, Scale: make([]float32, L), W: make([]int8, len(m.w))}
+	for _, l := range m.labels {
+		e.Labels = append(e.Labels, string(l))
+	}
+	e.Hashes = make([]uint64, len(m.idf))
+	for h, f := range m.index {
+		e.Hashes[f] = h
+	}
+	for l := range L {
+		var mx float64
+		for f := range len(m.idf) {
+			mx = max(mx, math.Abs(float64(m.w[f*L+l])))
+		}
+		if mx == 0 {
+			mx = 1
+		}
+		e.Scale[l] = float32(mx / 127)
+		for f := range len(m.idf) {
+			e.W[f*L+l] = int8(math.Round(float64(m.w[f*L+l]) / float64(e.Scale[l])))
+		}
+	}
+	zw, err := gzip.NewWriterLevel(w, gzip.BestCompression)
+	if err != nil {
+		return err
+	}
+	if err := gob.NewEncoder(zw).Encode(&e); err != nil {
+		return fmt.Errorf("encode model: %w", err)
+	}
+	return zw.Close()
+}
+
+// Decode reads a model written by Encode.
+func Decode(data []byte) (*Model, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("decode model: %w: %w", recruitscan.ErrInvalid, err)
+	}
+	var e encoded
+	if err := gob.NewDecoder(zr).Decode(&e); err != nil {
+		return nil, fmt.Errorf("decode model: %w: %w", recruitscan.ErrInvalid, err)
+	}
+	L, F := len(e.Labels), len(e.Hashes)
+	switch {
+	case e.Format != format:
+		return nil, fmt.Errorf("decode model: format %d, want %d: %w", e.Format, format, recruitscan.ErrInvalid)
+	case L == 0 || len(e.IDF) != F || len(e.W) != F*L || len(e.Scale) != L || len(e.Bias) != L:
+		return nil, fmt.Errorf("decode model: inconsistent sizes (%d labels, %d features): %w", L, F, recruitscan.ErrInvalid)
+	}
+	m := &Model{index: make(map[uint64]int32, F), idf: e.IDF, bias: e.Bias, w: make([]float32, F*L)}
+	for _, s := range e.Labels {
+		i := recruitscan.Indicator(s)
+		if !i.Valid() {
+			return nil, fmt.Errorf("decode model: label %q is not an indicator: %w", s, recruitscan.ErrInvalid)
+		}
+		m.labels = append(m.labels, i)
+	}
+	for f, h := range e.Hashes {
+		m.index[h] = int32(f)
+	}
+	for i, q := range e.W {
+		m.w[i] = float32(q) * e.Scale[i%L]
+	}
+	sum := sha256.Sum256(data)
+	m.version = hex.EncodeToString(sum[:6])
+	return m, nil
+}
