@@ -4,6 +4,9 @@
 // and composite checks, extracts entities (phones in E.164, emails,
 // WhatsApp/Telegram links and handles, URLs, money), scores the distinct
 // indicators and explains every hit with its span in the original text.
+// With Config.Model, the statistical text model (classifier/textmodel)
+// adds indicators the rules missed, as weak signals explained by the words
+// that weighed most.
 //
 // It is pure: no I/O, deterministic, safe for concurrent use.
 //
