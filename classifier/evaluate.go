@@ -185,10 +185,17 @@ func keepUnnegated(r *rules.Rule, fields []field, _ *ruleOccs, ms []match) []mat
 func negated(u *rules.Unless, b []byte, m match) bool {
 	span := max(u.Window, u.WindowAfter) + u.MaxWords()
 	var buf [16]int
-	before := wordStartsBefore(b, m.start, span, buf[:0])
+	// A match through a prefix ("magtrabaho" holding "trabaho", "بالعمل"
+	// holding "عمل") starts inside its word: the before-window starts at
+	// the word's start.
+	start := m.start
+	for start > 0 && b[start-1] != ' ' && b[start-1] != '\n' {
+		start--
+	}
+	before := wordStartsBefore(b, start, span, buf[:0])
 	for i, ws := range before { // i = words between the phrase start and the match
 		for l := 1; l <= u.MaxWords() && l <= i+1; l++ {
-			we := m.start - 1
+			we := start - 1
 			if i+1-l > 0 {
 				we = before[i+1-l-1] - 1
 			}
