@@ -93,6 +93,11 @@ func TestNegationIdioms(t *testing.T) {
 		{"fees.amount_paid_first", "২ লাখ টাকা জমা দিতে হবে না হলে সুযোগ হারাবেন", true},
 		{"fees.amount_paid_first", "২ লাখ টাকা জমা দিতে হবে না", false},
 		{"fees.amount_paid_first", "2 lakh jama karo nahi to seat cancel", true},
+		// A match through a prefix looks for negations from its word's start.
+		{"irregular.visit_visa_work", "magtrabaho gamit ang tourist visa", true},
+		{"irregular.visit_visa_work", "bawal magtrabaho gamit ang tourist visa", false},
+		{"irregular.visit_visa_work", "العمل بتأشيرة الزيارة", true},
+		{"irregular.visit_visa_work", "لا يسمح بالعمل بتأشيرة الزيارة", false},
 	}
 	for _, tt := range tests {
 		if got := c.Fires(tt.rule, tt.text); got != tt.want {
