@@ -199,7 +199,7 @@ func negated(u *rules.Unless, b []byte, m match) bool {
 			if i+1-l > 0 {
 				we = before[i+1-l-1] - 1
 			}
-			if i+1-l <= u.Window && we > ws && u.NegatedBefore(string(b[ws:we])) && !idiomAround(u, b, ws, we) {
+			if i+1-l <= u.Window && we > ws && withClitics(b[ws:we], u.NegatedBefore) && !idiomAround(u, b, ws, we) {
 				return true
 			}
 		}
@@ -211,12 +211,45 @@ func negated(u *rules.Unless, b []byte, m match) bool {
 			if i+1-l > 0 {
 				ws = after[i-l] + 1
 			}
-			if i+1-l <= u.WindowAfter && ws < we && u.NegatedAfter(string(b[ws:we])) && !idiomAround(u, b, ws, we) {
+			if i+1-l <= u.WindowAfter && ws < we && withClitics(b[ws:we], u.NegatedAfter) && !idiomAround(u, b, ws, we) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// withClitics looks the words up as they are, then, when they start with
+// an Arabic proclitic (و ف ب ل ك, ال after one of them or alone), without
+// it: "بجواز" is "with a passport", so an unless-list holding "جواز" holds
+// it too. Only a stem of three or more letters is looked up, so that "كما"
+// (as) does not become the negation "ما".
+func withClitics(words []byte, in func(string) bool) bool {
+	if in(string(words)) {
+		return true
+	}
+	rest := words
+	for range 2 {
+		switch {
+		case len(rest) >= 4 && rest[0] == 0xd8 && rest[1] == 0xa7 && rest[2] == 0xd9 && rest[3] == 0x84: // ال
+			rest = rest[4:]
+		case len(rest) >= 2 && ((rest[0] == 0xd9 && (rest[1] == 0x88 || rest[1] == 0x81 || rest[1] == 0x84 || rest[1] == 0x83)) || (rest[0] == 0xd8 && rest[1] == 0xa8)): // و ف ل ك ب
+			rest = rest[2:]
+		default:
+			return false
+		}
+		if utf8.RuneCount(firstWord(rest)) >= 3 && in(string(rest)) {
+			return true
+		}
+	}
+	return false
+}
+
+func firstWord(b []byte) []byte {
+	if i := bytes.IndexByte(b, ' '); i >= 0 {
+		return b[:i]
+	}
+	return b
 }
 
 // idiomAround reports whether the negation at b[ws:we] is part of an idiom
