@@ -199,7 +199,7 @@ func negated(u *rules.Unless, b []byte, m match) bool {
 			if i+1-l > 0 {
 				we = before[i+1-l-1] - 1
 			}
-			if i+1-l <= u.Window && we > ws && withClitics(b[ws:we], u.NegatedBefore) && !idiomAround(u, b, ws, we) {
+			if i+1-l <= u.Window && we > ws && withClitics(b[ws:we], u.NegatedBefore) && !idiomAround(u, b, ws, we, m) {
 				return true
 			}
 		}
@@ -211,7 +211,7 @@ func negated(u *rules.Unless, b []byte, m match) bool {
 			if i+1-l > 0 {
 				ws = after[i-l] + 1
 			}
-			if i+1-l <= u.WindowAfter && ws < we && withClitics(b[ws:we], u.NegatedAfter) && !idiomAround(u, b, ws, we) {
+			if i+1-l <= u.WindowAfter && ws < we && withClitics(b[ws:we], u.NegatedAfter) && !idiomAround(u, b, ws, we, m) {
 				return true
 			}
 		}
@@ -253,8 +253,10 @@ func firstWord(b []byte) []byte {
 }
 
 // idiomAround reports whether the negation at b[ws:we] is part of an idiom
-// with the words around it ("قبل ما": before), so it negates nothing.
-func idiomAround(u *rules.Unless, b []byte, ws, we int) bool {
+// with the words around it ("قبل ما": before), so it negates nothing. An
+// idiom that takes in the match itself does not count: in "no less than"
+// with the match "no", "less" still cancels it.
+func idiomAround(u *rules.Unless, b []byte, ws, we int, m match) bool {
 	n := u.IdiomWords() - 1
 	if n < 1 {
 		return false
@@ -272,7 +274,7 @@ func idiomAround(u *rules.Unless, b []byte, ws, we int) bool {
 			if s > 0 {
 				end = after[s-1]
 			}
-			if p+s > 0 && u.Idiom(string(b[start:end])) {
+			if p+s > 0 && (end <= m.start || start >= m.end) && u.Idiom(string(b[start:end])) {
 				return true
 			}
 		}
