@@ -16,6 +16,10 @@ type Example struct {
 	Title, Body string
 	// Labels are the indicators the ad shows; none for a lawful ad.
 	Labels []recruitscan.Indicator
+	// Only, when set, limits the labels the example trains: an ad written
+	// to probe one indicator is a positive for it but says nothing about
+	// the others it may also show.
+	Only []recruitscan.Indicator
 }
 
 // TrainOptions tune Train. Zero values mean the defaults.
@@ -104,18 +108,24 @@ func Train(exs []Example, labels []recruitscan.Indicator, o TrainOptions) (*Mode
 	}
 	for l, label := range labels {
 		y := make([]float64, N)
+		var use []int // the examples that train this label
 		pos := 0
 		for i, ex := range exs {
+			if len(ex.Only) > 0 && !slices.Contains(ex.Only, label) {
+				continue
+			}
+			use = append(use, i)
 			if slices.Contains(ex.Labels, label) {
 				y[i] = 1
 				pos++
 			}
 		}
-		if pos == 0 || pos == N {
-			return nil, fmt.Errorf("train: label %s has %d of %d examples: %w", label, pos, N, recruitscan.ErrInvalid)
+		n := len(use)
+		if pos == 0 || pos == n {
+			return nil, fmt.Errorf("train: label %s has %d of %d examples: %w", label, pos, n, recruitscan.ErrInvalid)
 		}
-		cw := [2]float64{float64(N) / (2 * float64(N-pos)), float64(N) / (2 * float64(pos))}
-		w, b := sgd(docs, y, cw, F, o, uint64(l))
+		cw := [2]float64{float64(n) / (2 * float64(n-pos)), float64(n) / (2 * float64(pos))}
+		w, b := sgd(docs, use, y, cw, F, o, uint64(l))
 		for f := range F {
 			m.w[f*L+l] = float32(w[f])
 		}
@@ -130,20 +140,17 @@ func Train(exs []Example, labels []recruitscan.Indicator, o TrainOptions) (*Mode
 	return Decode(buf.Bytes())
 }
 
-// sgd minimises mean weighted log loss + λ/2 |w|², λ = 1/(C·N), with a
+// sgd minimises, over the examples in use, mean weighted log loss + λ/2 |w|², λ = 1/(C·N), with a
 // decaying rate η_t = η0/(1+η0·λ·t) and the weight kept as scale·u so that
 // the penalty costs O(1) a step (Bottou 2012, "Stochastic gradient descent
 // tricks").
-func sgd(docs [][]feature, y []float64, cw [2]float64, F int, o TrainOptions, stream uint64) ([]float64, float64) {
-	N := len(docs)
+func sgd(docs [][]feature, use []int, y []float64, cw [2]float64, F int, o TrainOptions, stream uint64) ([]float64, float64) {
+	N := len(use)
 	lambda := 1 / (o.C * float64(N))
 	u := make([]float64, F)
 	scale, b := 1.0, 0.0
 	rng := rand.New(rand.NewPCG(o.Seed, stream))
-	order := make([]int, N)
-	for i := range order {
-		order[i] = i
-	}
+	order := slices.Clone(use)
 	t := 0.0
 	for range o.Epochs {
 		rng.Shuffle(N, func(i, j int) { order[i], order[j] = order[j], order[i] })
