@@ -133,9 +133,29 @@ func (n *normalizer) separator(s string, i, size int, r rune) {
 	if n.sepStart < 0 {
 		n.sepStart, n.sepEnd, n.sepHard = i, i+size, false
 	}
-	if isHardBreak(r) {
+	if isHardBreak(r) && !(r == '.' && currencyAbbrev(lastWord(n.t.b))) {
 		n.sepHard = true
 	}
+}
+
+// currencyAbbrev lists the currency abbreviations written with a full stop
+// ("Rs. 50,000", "රු. 150000", "Tk. 5000"): the stop does not end the
+// sentence, or the amount would lose its currency.
+func currencyAbbrev(w []byte) bool {
+	switch string(w) {
+	case "rs", "tk", "rp", "ksh", "sh", "dh", "shs", "රු", "रु", "रू", "टका", "ৰু":
+		return true
+	}
+	return false
+}
+
+// lastWord returns the last word of the normalised text so far.
+func lastWord(b []byte) []byte {
+	i := len(b)
+	for i > 0 && b[i-1] != ' ' && b[i-1] != '\n' {
+		i--
+	}
+	return b[i:]
 }
 
 // isHardBreak lists the separators that end a sentence, line or list

@@ -8,6 +8,8 @@ import (
 func TestNormalize(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"Free  VISA!!", "free visa"},
+		{"Fee Rs. 50,000. Pay now", "fee rs 50000\npay now"}, // a currency's stop is not a sentence end
+		{"ගාස්තුව රු. 150000", "ගාස්තුව රු 150000"},
 		{"f r e e visa", "free visa"},
 		{"F.R.E.E visa", "free visa"},
 		{"wh@tsapp only", "whatsapp only"},
