@@ -88,8 +88,8 @@ func TestNegationIdioms(t *testing.T) {
 	}{
 		{"fees.amount_paid_first", "ادفع 500 ريال قبل ما تسافر", true},
 		{"fees.amount_paid_first", "ما ادفع 500 ريال", false},
-		{"documents.passport_kept", "الجواز عند الكفيل قبل ما تبدأ الشغل", true},
-		{"documents.passport_kept", "الجواز ما عند الكفيل", false},
+		{"documents.passport_with_holder", "الجواز عند الكفيل قبل ما تبدأ الشغل", true},
+		{"documents.passport_with_holder", "الجواز ما عند الكفيل", false},
 		{"fees.amount_paid_first", "২ লাখ টাকা জমা দিতে হবে না হলে সুযোগ হারাবেন", true},
 		{"fees.amount_paid_first", "২ লাখ টাকা জমা দিতে হবে না", false},
 		{"fees.amount_paid_first", "2 lakh jama karo nahi to seat cancel", true},
@@ -121,6 +121,7 @@ func TestProximityPartners(t *testing.T) {
 		{"vulnerable.feature_minor_age", "16 years experience", false},         // "year|s" used to end before the s
 		{"documents.passport_kept", "paspor disimpankan majikan", true},        // Malay -kan after a 4+ byte stem
 		{"documents.passport_kept", "ang pasaporte ay nagtatago sa amo", true}, // Tagalog nag- + reduplicated "ta"
+		{"documents.passport_kept", "ang pasaporte ay tatago ng amo", true},    // the reduplicated syllable alone
 		{"fees.named_fee", "coffee and feedback", false},                       // no prefix on short words
 		{"anonymous.messenger_only", "makipag-ugnayan sa Viber lamang", true},
 	}

@@ -112,7 +112,8 @@ func latinPrefix(prefix string, pat []byte) bool {
 		return true
 	}
 	for _, n := range []int{2, 1} { // "ta" of "tago", "i" of "iwan"
-		if len(prefix) > n && prefix[len(prefix)-n:] == string(pat[:n]) && (latinPrefixes[prefix[:len(prefix)-n]] || len(prefix) == n) {
+		// The syllable alone ("hahawak", "tatabi") or after a prefix ("magtatago").
+		if len(prefix) >= n && prefix[len(prefix)-n:] == string(pat[:n]) && (len(prefix) == n || latinPrefixes[prefix[:len(prefix)-n]]) {
 			return true
 		}
 	}
