@@ -2,6 +2,7 @@ package eval
 
 import (
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/recruitscan/recruitscan/classifier"
@@ -88,5 +89,44 @@ func TestParaphrases(t *testing.T) {
 	}
 	if p, r := rep.Total.Precision(), rep.Total.Recall(); p < 0.9 || r < 0.9 {
 		t.Errorf("paraphrases: precision %.3f recall %.3f, want >= 0.9 both", p, r)
+	}
+}
+
+// TestProbes runs the probe sets the rule-pack authors wrote for their
+// indicators (testdata/probes: short ads naming one indicator, and lawful
+// ads on the same topics). A probe with one weak indicator is not meant to
+// be flagged, so what is held is that the indicator is named in 95% of the
+// risky probes and that at most 3% of the lawful ones are flagged. They
+// were tuned on and train the text model: a regression guard, not a
+// measure of generalisation.
+func TestProbes(t *testing.T) {
+	c := devClassifier(t)
+	names, err := filepath.Glob("testdata/probes/*.jsonl")
+	if err != nil || len(names) < 6 {
+		t.Fatalf("probe sets: %v (%d found)", err, len(names))
+	}
+	for _, name := range names {
+		f, err := os.Open(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		exs, err := ReadJSONL(f, name)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep := Run(c, exs, Options{})
+		ads, found := 0, 0
+		for _, i := range rep.Indicators {
+			ads += i.Ads
+			found += i.Found
+		}
+		t.Logf("%s: %d ads, indicator named in %d/%d, lawful flagged %d/%d", name, len(exs), found, ads, rep.Total.FP, rep.Total.FP+rep.Total.TN)
+		if r := ratio(found, ads); r < 0.95 {
+			t.Errorf("%s: indicator named in %.3f of risky probes, want >= 0.95", name, r)
+		}
+		if r := rep.Total.FPRate(); r > 0.03 {
+			t.Errorf("%s: %.3f of lawful probes flagged, want <= 0.03", name, r)
+		}
 	}
 }

@@ -22,6 +22,7 @@ func main() {
 	root := flag.String("root", "../..", "the repository root (shared data beside it)")
 	out := flag.String("out", "model.bin.gz", "where to write the model")
 	cv := flag.Bool("cv", false, "print leave-one-set-out figures instead of writing the model")
+	cvProbes := flag.Bool("cv-probes", false, "with -cv: hold out the probe sets instead of the labelled sets")
 	flag.Parse()
 	log.SetFlags(0)
 	sets, err := trainset.Load(*root)
@@ -29,7 +30,7 @@ func main() {
 		log.Fatal(err)
 	}
 	if *cv {
-		crossValidate(sets)
+		crossValidate(sets, *cvProbes)
 		return
 	}
 	m, err := textmodel.Train(trainset.All(sets), recruitscan.Indicators(), textmodel.DefaultOptions)
@@ -46,13 +47,13 @@ func main() {
 	fmt.Printf("%s: %d features, %d bytes, version %s\n", *out, m.Features(), buf.Len(), m.Version())
 }
 
-func crossValidate(sets []trainset.Set) {
+func crossValidate(sets []trainset.Set, probes bool) {
 	taus := []float64{0.5, 0.6, 0.7, 0.8}
 	type tally struct{ risky, benign, r1, r2, b1, b2, labels, found int }
 	tot := make([]tally, len(taus))
 	for k, s := range sets {
-		if slices.Contains(trainset.Lawful, s.Name) {
-			continue
+		if slices.Contains(trainset.Lawful, s.Name) || (trainset.Probes[s.Name] != nil) != probes {
+			continue // always trained on
 		}
 		var train []textmodel.Example
 		for j, o := range sets {
@@ -92,7 +93,11 @@ func crossValidate(sets []trainset.Set) {
 		}
 		fmt.Fprintf(os.Stderr, "scored %s\n", s.Name)
 	}
-	fmt.Println("leave-one-set-out over the labelled sets (lawful real ads always in training):")
+	what := "the labelled sets (probe sets and lawful real ads always in training)"
+	if probes {
+		what = "the probe sets (labelled sets and lawful real ads always in training; a probe's labels cover only its pack's indicators)"
+	}
+	fmt.Printf("leave-one-set-out over %s:\n", what)
 	for ti, tau := range taus {
 		t := tot[ti]
 		fmt.Printf("p >= %.1f: risky ads with >=1 label %d/%d (%.2f), >=2 %d (%.2f); benign with >=1 %d/%d (%.3f), >=2 %d; labels found %.2f\n",

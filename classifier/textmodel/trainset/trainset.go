@@ -8,8 +8,10 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -45,19 +47,44 @@ var Lawful = []string{
 	"../shared/data/real/weworkremotely/remote-jobs.rss",
 }
 
+// Probes are the probe sets the rule-pack authors wrote for their
+// indicators (internal/eval/testdata/probes), each with the indicators it
+// was written for: a risky probe trains only those (it may show others,
+// unlabelled); a lawful probe is a negative for every indicator.
+var Probes = map[string][]recruitscan.Indicator{
+	"internal/eval/testdata/probes/coer.jsonl":  {recruitscan.CoerciveConditions},
+	"internal/eval/testdata/probes/docs.jsonl":  {recruitscan.DocumentRetention},
+	"internal/eval/testdata/probes/fees.jsonl":  {recruitscan.WorkerPaysFees, recruitscan.DeceptiveTerms, recruitscan.VulnerableTargeting},
+	"internal/eval/testdata/probes/irreg.jsonl": {recruitscan.IrregularMigration, recruitscan.VisaTrading},
+	"internal/eval/testdata/probes/misc.jsonl":  {recruitscan.AnonymousContact, recruitscan.PersonTransferSale, recruitscan.JobScam, recruitscan.SexualExploitationCues},
+	"internal/eval/testdata/probes/urg.jsonl":   {recruitscan.UrgencyPressure},
+}
+
 // Set is a named group of examples (one file).
 type Set struct {
 	Name     string
 	Examples []textmodel.Example
 }
 
-// Load reads every labelled and lawful set under root.
+// Load reads every labelled, probe and lawful set under root.
 func Load(root string) ([]Set, error) {
 	var sets []Set
 	for _, name := range Labelled {
 		exs, err := readJSONL(filepath.Join(root, name))
 		if err != nil {
 			return nil, err
+		}
+		sets = append(sets, Set{Name: name, Examples: exs})
+	}
+	for _, name := range slices.Sorted(maps.Keys(Probes)) {
+		exs, err := readJSONL(filepath.Join(root, name))
+		if err != nil {
+			return nil, err
+		}
+		for i := range exs {
+			if len(exs[i].Labels) > 0 {
+				exs[i].Only = Probes[name]
+			}
 		}
 		sets = append(sets, Set{Name: name, Examples: exs})
 	}
