@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/recruitscan/recruitscan"
+	"github.com/recruitscan/recruitscan/classifier/textmodel"
 	"github.com/recruitscan/recruitscan/rules"
 )
 
@@ -38,9 +39,28 @@ func adBytes(ads []recruitscan.Ad) int64 {
 }
 
 // BenchmarkClassify is the full classifier (normalise, language, match,
-// entities, score) over the dev corpus; one op is one ad.
+// text model, entities, score) over the dev corpus; one op is one ad.
 func BenchmarkClassify(b *testing.B) {
-	c, ads := builtin(b), devAds(b)
+	rs, err := rules.LoadBuiltin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	m, err := textmodel.Builtin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, err := New(Config{Rules: rs, Model: m})
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchClassify(b, c)
+}
+
+// BenchmarkClassifyRulesOnly is the full classifier without the text model.
+func BenchmarkClassifyRulesOnly(b *testing.B) { benchClassify(b, builtin(b)) }
+
+func benchClassify(b *testing.B, c *Classifier) {
+	ads := devAds(b)
 	c.Classify(ads[0]) // language models loaded outside the timer
 	b.SetBytes(adBytes(ads) / int64(len(ads)))
 	b.ResetTimer()

@@ -147,15 +147,19 @@ func modelHits(m *textmodel.Model, fields []field, found []signal) ([]recruitsca
 		texts[i] = f.n.Bytes()
 	}
 	p := m.Predict(texts...)
+	var labels []int
+	for l, ind := range m.Labels() {
+		if p.Probs[l] >= modelMinProb && !slices.ContainsFunc(found, func(s signal) bool { return s.indicator == ind }) {
+			labels = append(labels, l)
+		}
+	}
 	var hits []recruitscan.Hit
 	var sigs []signal
-	for l, ind := range m.Labels() {
-		prob := p.Probs[l]
-		if prob < modelMinProb || slices.ContainsFunc(found, func(s signal) bool { return s.indicator == ind }) {
-			continue
-		}
+	for i, ev := range p.Evidence(modelEvidence, labels...) {
+		l := labels[i]
+		ind, prob := m.Labels()[l], p.Probs[l]
 		n := 0
-		for _, e := range p.Evidence(l, modelEvidence) {
+		for _, e := range ev {
 			f := fields[e.Text]
 			s, en := f.n.Span(e.Start, e.End)
 			if s >= en {

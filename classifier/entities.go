@@ -290,9 +290,21 @@ func isWordByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || isDigit(c) || c >= 0x80
 }
 
+// containsFold reports whether s contains sub, a lower-case ASCII string,
+// in any ASCII case. It compares bytes: one pass, no allocation.
 func containsFold(s, sub string) bool {
 	for i := 0; i+len(sub) <= len(s); i++ {
-		if strings.EqualFold(s[i:i+len(sub)], sub) {
+		j := 0
+		for ; j < len(sub); j++ {
+			c := s[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != sub[j] {
+				break
+			}
+		}
+		if j == len(sub) {
 			return true
 		}
 	}

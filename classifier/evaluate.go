@@ -124,20 +124,34 @@ const regexWindow = 80
 // regexMatches runs a rule's regexes around each trigger, within its
 // sentence, once per window.
 func regexMatches(r *rules.Rule, fields []field, triggers []occ) []match {
-	var ms []match
-	type win struct{ field, start int }
-	done := map[win]bool{}
+	// Windows of nearby triggers overlap ("pay the fee, deposit 50k"):
+	// merged, each byte is searched once.
+	spans := make([]occ, 0, len(triggers))
 	for _, t := range triggers {
-		b := fields[t.field].n.Bytes()
-		s, e := regexSpan(b, t)
-		if done[win{t.field, s}] {
+		s, e := regexSpan(fields[t.field].n.Bytes(), t)
+		spans = append(spans, occ{t.field, s, e})
+	}
+	sort.Slice(spans, func(i, j int) bool {
+		if spans[i].field != spans[j].field {
+			return spans[i].field < spans[j].field
+		}
+		return spans[i].start < spans[j].start
+	})
+	merged := spans[:0]
+	for _, sp := range spans {
+		if n := len(merged); n > 0 && merged[n-1].field == sp.field && sp.start <= merged[n-1].end {
+			merged[n-1].end = max(merged[n-1].end, sp.end)
 			continue
 		}
-		done[win{t.field, s}] = true
+		merged = append(merged, sp)
+	}
+	var ms []match
+	for _, sp := range merged {
+		b := fields[sp.field].n.Bytes()
 		for _, re := range r.Regex {
-			for _, loc := range re.FindAllIndex(b[s:e], maxMatchesPerRule) {
+			for _, loc := range re.FindAllIndex(b[sp.start:sp.end], maxMatchesPerRule) {
 				if loc[0] < loc[1] {
-					ms = append(ms, match{r.Index(), t.field, s + loc[0], s + loc[1]})
+					ms = append(ms, match{r.Index(), sp.field, sp.start + loc[0], sp.start + loc[1]})
 				}
 			}
 		}

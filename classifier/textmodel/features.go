@@ -50,19 +50,33 @@ func word(w []byte, buf []byte, starts []int, ws, we int, fn func(h uint64, ws, 
 	buf = append(buf, ' ')
 	starts = append(starts, len(buf)) // end of the last rune
 	runes := len(starts) - 1
+	// FNV-1a is incremental: the hash of an n-gram extends that of its
+	// first n-1 runes, so each start position hashes its bytes once.
 	for s := 0; s+minN <= runes; s++ {
-		for n := minN; n <= maxN && s+n <= runes; n++ {
-			fn(hash(buf[starts[s]:starts[s+n]]), ws, we)
+		h := uint64(fnvOffset)
+		for n := 1; n <= maxN && s+n <= runes; n++ {
+			for _, c := range buf[starts[s+n-1]:starts[s+n]] {
+				h ^= uint64(c)
+				h *= fnvPrime
+			}
+			if n >= minN {
+				fn(h, ws, we)
+			}
 		}
 	}
 }
 
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
 // hash is 64-bit FNV-1a.
 func hash(b []byte) uint64 {
-	h := uint64(14695981039346656037)
+	h := uint64(fnvOffset)
 	for _, c := range b {
 		h ^= uint64(c)
-		h *= 1099511628211
+		h *= fnvPrime
 	}
 	return h
 }

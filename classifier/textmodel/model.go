@@ -19,7 +19,8 @@ import (
 // n-gram features.
 type Model struct {
 	labels  []recruitscan.Indicator
-	index   map[uint64]int32 // n-gram hash → feature
+	hashes  []uint64 // feature → n-gram hash
+	index   *table   // n-gram hash → feature
 	idf     []float32
 	w       []float32 // feature-major: w[f*len(labels)+l]
 	bias    []float32
@@ -67,37 +68,42 @@ type feature struct {
 }
 
 // vectorize computes the ad's TF-IDF vector (sublinear tf, L2-normalised)
-// into feats, and leaves the known n-grams' occurrences in sc.occs.
-func (m *Model) vectorize(texts [][]byte, sc *scratch, feats []feature) []feature {
+// into feats. With occs, it also leaves the known n-grams' occurrences in
+// sc.occs, for Evidence.
+func (m *Model) vectorize(texts [][]byte, sc *scratch, feats []feature, occs bool) []feature {
 	sc.occs = sc.occs[:0]
+	first := feats[:0] // features in order of first sight; tf counted in sc.tf
 	for t, b := range texts {
 		ngrams(b, func(h uint64, ws, we int) {
-			if f, ok := m.index[h]; ok {
-				if sc.tf[f] < math.MaxUint16 {
-					sc.tf[f]++
-				}
+			f, ok := m.index.get(h)
+			if !ok {
+				return
+			}
+			if sc.tf[f] == 0 {
+				first = append(first, feature{f: f})
+			}
+			if sc.tf[f] < math.MaxUint16 {
+				sc.tf[f]++
+			}
+			if occs {
 				sc.occs = append(sc.occs, occurrence{f: f, text: int32(t), ws: int32(ws), we: int32(we)})
 			}
 		})
 	}
-	// The first occurrence of a feature takes it (its tf is then zeroed,
-	// ready for the next ad).
 	var sum float64
-	for _, o := range sc.occs {
-		if tf := sc.tf[o.f]; tf > 0 {
-			v := (1 + math.Log(float64(tf))) * float64(m.idf[o.f])
-			feats = append(feats, feature{o.f, v})
-			sum += v * v
-			sc.tf[o.f] = 0
-		}
+	for i, x := range first {
+		v := (1 + math.Log(float64(sc.tf[x.f]))) * float64(m.idf[x.f])
+		first[i].v = v
+		sum += v * v
+		sc.tf[x.f] = 0 // ready for the next ad
 	}
 	if sum > 0 {
 		inv := 1 / math.Sqrt(sum)
-		for i := range feats {
-			feats[i].v *= inv
+		for i := range first {
+			first[i].v *= inv
 		}
 	}
-	return feats
+	return first
 }
 
 func (m *Model) getScratch() *scratch {
@@ -112,7 +118,7 @@ func (m *Model) getScratch() *scratch {
 // texts for Evidence; the caller must not modify them.
 func (m *Model) Predict(texts ...[]byte) Prediction {
 	sc := m.getScratch()
-	feats := m.vectorize(texts, sc, sc.feats[:0])
+	feats := m.vectorize(texts, sc, sc.feats[:0], false)
 	L := len(m.labels)
 	z := make([]float64, L)
 	for l, b := range m.bias {
@@ -139,16 +145,18 @@ type Evidence struct {
 	Weight     float64
 }
 
-// Evidence returns up to k words that pushed label l up the most, heaviest
-// first: each n-gram's share of the score goes to the word it came from.
-func (p Prediction) Evidence(l, k int) []Evidence {
-	if p.m == nil {
-		return nil
+// Evidence returns, for each of labels, up to k words that pushed it up
+// the most, heaviest first: each n-gram's share of the score goes to the
+// word it came from. One pass over the ad serves every label.
+func (p Prediction) Evidence(k int, labels ...int) [][]Evidence {
+	out := make([][]Evidence, len(labels))
+	if p.m == nil || len(labels) == 0 {
+		return out
 	}
 	m := p.m
 	sc := m.getScratch()
 	defer m.scratch.Put(sc)
-	feats := m.vectorize(p.texts, sc, nil)
+	feats := m.vectorize(p.texts, sc, nil, true)
 	L := len(m.labels)
 	x := make(map[int32]float64, len(feats))
 	for _, f := range feats {
@@ -159,27 +167,30 @@ func (p Prediction) Evidence(l, k int) []Evidence {
 		count[o.f]++
 	}
 	type key struct{ text, ws, we int32 }
-	byWord := map[key]float64{}
-	for _, o := range sc.occs {
-		byWord[key{o.text, o.ws, o.we}] += x[o.f] * float64(m.w[int(o.f)*L+l]) / float64(count[o.f])
+	for li, l := range labels {
+		byWord := map[key]float64{}
+		for _, o := range sc.occs {
+			byWord[key{o.text, o.ws, o.we}] += x[o.f] * float64(m.w[int(o.f)*L+l]) / float64(count[o.f])
+		}
+		var ev []Evidence
+		for k, c := range byWord {
+			if c > 0 {
+				ev = append(ev, Evidence{Text: int(k.text), Start: int(k.ws), End: int(k.we), Weight: c})
+			}
+		}
+		sort.Slice(ev, func(i, j int) bool {
+			a, b := ev[i], ev[j]
+			if a.Weight != b.Weight {
+				return a.Weight > b.Weight
+			}
+			if a.Text != b.Text {
+				return a.Text < b.Text
+			}
+			return a.Start < b.Start
+		})
+		out[li] = ev[:min(k, len(ev))]
 	}
-	var out []Evidence
-	for k, c := range byWord {
-		if c > 0 {
-			out = append(out, Evidence{Text: int(k.text), Start: int(k.ws), End: int(k.we), Weight: c})
-		}
-	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.Weight != b.Weight {
-			return a.Weight > b.Weight
-		}
-		if a.Text != b.Text {
-			return a.Text < b.Text
-		}
-		return a.Start < b.Start
-	})
-	return out[:min(k, len(out))]
+	return out
 }
 
 func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
@@ -205,10 +216,7 @@ func (m *Model) Encode(w io.Writer) error {
 	for _, l := range m.labels {
 		e.Labels = append(e.Labels, string(l))
 	}
-	e.Hashes = make([]uint64, len(m.idf))
-	for h, f := range m.index {
-		e.Hashes[f] = h
-	}
+	e.Hashes = m.hashes
 	for l := range L {
 		var mx float64
 		for f := range len(m.idf) {
@@ -249,16 +257,13 @@ func Decode(data []byte) (*Model, error) {
 	case L == 0 || len(e.IDF) != F || len(e.W) != F*L || len(e.Scale) != L || len(e.Bias) != L:
 		return nil, fmt.Errorf("decode model: inconsistent sizes (%d labels, %d features): %w", L, F, recruitscan.ErrInvalid)
 	}
-	m := &Model{index: make(map[uint64]int32, F), idf: e.IDF, bias: e.Bias, w: make([]float32, F*L)}
+	m := &Model{hashes: e.Hashes, index: newTable(e.Hashes), idf: e.IDF, bias: e.Bias, w: make([]float32, F*L)}
 	for _, s := range e.Labels {
 		i := recruitscan.Indicator(s)
 		if !i.Valid() {
 			return nil, fmt.Errorf("decode model: label %q is not an indicator: %w", s, recruitscan.ErrInvalid)
 		}
 		m.labels = append(m.labels, i)
-	}
-	for f, h := range e.Hashes {
-		m.index[h] = int32(f)
 	}
 	for i, q := range e.W {
 		m.w[i] = float32(q) * e.Scale[i%L]

@@ -63,7 +63,7 @@ func TestEvidenceNamesTheWords(t *testing.T) {
 	}
 	text := norm.Normalize("Welcome! The SPONSOR keeps passports, good salary")
 	p := m.Predict([]byte("title"), text.Bytes())
-	ev := p.Evidence(1, 2)
+	ev := p.Evidence(2, 1)[0]
 	if len(ev) != 2 {
 		t.Fatalf("evidence %+v", ev)
 	}
@@ -210,4 +210,22 @@ func TestConcurrentPredict(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+func TestTable(t *testing.T) {
+	var hs []uint64
+	for i := range 5000 {
+		hs = append(hs, hash([]byte(strings.Repeat("x", i%7)+string(rune('a'+i%26))+strings.Repeat("y", i/26))))
+	}
+	tb := newTable(hs)
+	for f, h := range hs {
+		if got, ok := tb.get(h); !ok || hs[got] != h {
+			t.Fatalf("hash %x (feature %d): got %d %v", h, f, got, ok)
+		}
+	}
+	for _, h := range []uint64{0, 1, hash([]byte("not stored"))} {
+		if _, ok := tb.get(h); ok {
+			t.Errorf("hash %x found", h)
+		}
+	}
 }

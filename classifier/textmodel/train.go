@@ -80,16 +80,15 @@ func Train(exs []Example, labels []recruitscan.Indicator, o TrainOptions) (*Mode
 	}
 	slices.Sort(hashes)
 	N, L, F := len(exs), len(labels), len(hashes)
-	m := &Model{labels: slices.Clone(labels), index: make(map[uint64]int32, F), idf: make([]float32, F), w: make([]float32, F*L), bias: make([]float32, L)}
+	m := &Model{labels: slices.Clone(labels), hashes: hashes, index: newTable(hashes), idf: make([]float32, F), w: make([]float32, F*L), bias: make([]float32, L)}
 	for f, h := range hashes {
-		m.index[h] = int32(f)
 		m.idf[f] = float32(math.Log(float64(1+N)/float64(1+df[h])) + 1)
 	}
 	docs := make([][]feature, N)
 	for i, c := range counts {
 		var d []feature
 		for h, n := range c {
-			if f, ok := m.index[h]; ok {
+			if f, ok := m.index.get(h); ok {
 				d = append(d, feature{f, (1 + math.Log(float64(n))) * float64(m.idf[f])})
 			}
 		}
