@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/recruitscan/recruitscan"
 	"github.com/recruitscan/recruitscan/classifier/textmodel"
@@ -50,6 +51,7 @@ const (
 // for concurrent use.
 type Classifier struct {
 	rules     *rules.RuleSet
+	occs      sync.Pool // *occurrences, reused from ad to ad
 	model     *textmodel.Model
 	version   string
 	threshold recruitscan.Level
@@ -102,7 +104,14 @@ func (c *Classifier) Match(title, body string) recruitscan.Verdict {
 
 // match runs the rules, and the model when there is one, over the fields.
 func (c *Classifier) match(fields []field, model *textmodel.Model) recruitscan.Verdict {
-	out := evaluate(c.rules, fields, scan(c.rules, fields))
+	o, _ := c.occs.Get().(*occurrences)
+	if o == nil {
+		o = newOccurrences(c.rules)
+	}
+	scanInto(c.rules, fields, o)
+	out := evaluate(c.rules, fields, o)
+	o.reset()
+	c.occs.Put(o)
 	v := recruitscan.Verdict{Hits: []recruitscan.Hit{}, Indicators: []recruitscan.Indicator{}}
 	var active []signal
 	var mitigating []*rules.Rule

@@ -13,7 +13,7 @@ const maxMatchesPerRule = 8
 
 // evaluate turns occurrences into matches per rule: phrases, proximity and
 // regexes, minus negated ones; then composites in dependency order.
-func evaluate(rs *rules.RuleSet, fields []field, o occurrences) map[int][]match {
+func evaluate(rs *rules.RuleSet, fields []field, o *occurrences) map[int][]match {
 	out := map[int][]match{}
 	for idx, ro := range o.byRule {
 		if ro == nil {
@@ -148,7 +148,11 @@ func regexMatches(r *rules.Rule, fields []field, triggers []occ) []match {
 	var ms []match
 	for _, sp := range merged {
 		b := fields[sp.field].n.Bytes()
-		for _, re := range r.Regex {
+		digit := hasDigit(b[sp.start:sp.end])
+		for i, re := range r.Regex {
+			if !digit && r.RegexDigit[i] {
+				continue // a regex that needs a digit, in a window without one
+			}
 			for _, loc := range re.FindAllIndex(b[sp.start:sp.end], maxMatchesPerRule) {
 				if loc[0] < loc[1] {
 					ms = append(ms, match{r.Index(), sp.field, sp.start + loc[0], sp.start + loc[1]})
@@ -157,6 +161,15 @@ func regexMatches(r *rules.Rule, fields []field, triggers []occ) []match {
 		}
 	}
 	return ms
+}
+
+func hasDigit(b []byte) bool {
+	for _, c := range b {
+		if c >= '0' && c <= '9' {
+			return true
+		}
+	}
+	return false
 }
 
 // regexSpan is the window around a trigger: regexWindow bytes each side,
@@ -213,7 +226,7 @@ func negated(u *rules.Unless, b []byte, m match) bool {
 			if i+1-l > 0 {
 				we = before[i+1-l-1] - 1
 			}
-			if i+1-l <= u.Window && we > ws && withClitics(b[ws:we], u.NegatedBefore) && !idiomAround(u, b, ws, we, m) {
+			if i+1-l <= u.Window && we > ws && withClitics(b[ws:we], u.NegatedBeforeBytes) && !idiomAround(u, b, ws, we, m) {
 				return true
 			}
 		}
@@ -225,7 +238,7 @@ func negated(u *rules.Unless, b []byte, m match) bool {
 			if i+1-l > 0 {
 				ws = after[i-l] + 1
 			}
-			if i+1-l <= u.WindowAfter && ws < we && withClitics(b[ws:we], u.NegatedAfter) && !idiomAround(u, b, ws, we, m) {
+			if i+1-l <= u.WindowAfter && ws < we && withClitics(b[ws:we], u.NegatedAfterBytes) && !idiomAround(u, b, ws, we, m) {
 				return true
 			}
 		}
@@ -238,8 +251,8 @@ func negated(u *rules.Unless, b []byte, m match) bool {
 // it: "بجواز" is "with a passport", so an unless-list holding "جواز" holds
 // it too. Only a stem of three or more letters is looked up, so that "كما"
 // (as) does not become the negation "ما".
-func withClitics(words []byte, in func(string) bool) bool {
-	if in(string(words)) {
+func withClitics(words []byte, in func([]byte) bool) bool {
+	if in(words) {
 		return true
 	}
 	rest := words
@@ -252,7 +265,7 @@ func withClitics(words []byte, in func(string) bool) bool {
 		default:
 			return false
 		}
-		if utf8.RuneCount(firstWord(rest)) >= 3 && in(string(rest)) {
+		if utf8.RuneCount(firstWord(rest)) >= 3 && in(rest) {
 			return true
 		}
 	}

@@ -30,19 +30,60 @@ type match struct {
 	start, end int
 }
 
-// occurrences maps each rule to its pattern occurrences, by role.
+// occurrences maps each rule to its pattern occurrences, by role. It is
+// reused from ad to ad (reset), so its slices keep their capacity.
 type occurrences struct {
-	byRule []*ruleOccs // by rule index; nil when the rule has no occurrence
+	byRule  []*ruleOccs // by rule index; nil when the rule has no occurrence
+	slab    []*ruleOccs // every ruleOccs ever handed out, the first n in use
+	n       int
+	touched []int32
 }
 
 type ruleOccs struct {
 	roles [rules.NumRoles][]occ
 }
 
+func newOccurrences(rs *rules.RuleSet) *occurrences {
+	return &occurrences{byRule: make([]*ruleOccs, len(rs.Rules()))}
+}
+
+// of returns the occurrences of rule, creating them on first use.
+func (o *occurrences) of(rule int32) *ruleOccs {
+	if ro := o.byRule[rule]; ro != nil {
+		return ro
+	}
+	if o.n == len(o.slab) {
+		o.slab = append(o.slab, &ruleOccs{})
+	}
+	ro := o.slab[o.n]
+	o.n++
+	for i := range ro.roles {
+		ro.roles[i] = ro.roles[i][:0]
+	}
+	o.byRule[rule] = ro
+	o.touched = append(o.touched, rule)
+	return ro
+}
+
+// reset empties o for the next ad.
+func (o *occurrences) reset() {
+	for _, r := range o.touched {
+		o.byRule[r] = nil
+	}
+	o.touched = o.touched[:0]
+	o.n = 0
+}
+
 // scan runs the automaton over every field and keeps the occurrences that
 // sit on word boundaries.
-func scan(rs *rules.RuleSet, fields []field) occurrences {
-	o := occurrences{byRule: make([]*ruleOccs, len(rs.Rules()))}
+func scan(rs *rules.RuleSet, fields []field) *occurrences {
+	o := newOccurrences(rs)
+	scanInto(rs, fields, o)
+	return o
+}
+
+// scanInto is scan into an empty (new or reset) o.
+func scanInto(rs *rules.RuleSet, fields []field, o *occurrences) {
 	for fi, f := range fields {
 		b := f.n.Bytes()
 		for _, m := range rs.FindAll(b) {
@@ -58,16 +99,11 @@ func scan(rs *rules.RuleSet, fields []field) occurrences {
 				if rightOK {
 					e = end // through an accepted suffix: "years" not "year|s", so after-windows see the next word
 				}
-				ro := o.byRule[ref.Rule]
-				if ro == nil {
-					ro = &ruleOccs{}
-					o.byRule[ref.Rule] = ro
-				}
+				ro := o.of(ref.Rule)
 				ro.roles[ref.Role] = append(ro.roles[ref.Role], occ{fi, m.Start, e})
 			}
 		}
 	}
-	return o
 }
 
 // leftBoundary accepts a match at the start of a word, or after a clitic

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"errors"
+	"regexp/syntax"
 	"strings"
 	"testing"
 
@@ -79,5 +80,20 @@ func TestSyntaxErrorHasPosition(t *testing.T) {
 	_, errs := parsePack("x.yaml", []byte("pack: a\nrules:\n  - id: [\n"))
 	if len(errs) != 1 || !strings.HasPrefix(errs[0].Error(), "x.yaml:") {
 		t.Fatalf("errs = %v", errs)
+	}
+}
+
+func TestNeedsDigit(t *testing.T) {
+	for re, want := range map[string]bool{
+		`\d{1,3} ?k`: true, `(?:pay|send) \d+`: true, `[0-9]{3,}`: true, `age (?:1[4-7]|one)`: false,
+		`(?:[1-9]|1\d) days?`: true, `\d*x`: false, `hours?`: false, `(?:\d+|\d{2}) h`: true, `[0-9a-z]+`: false,
+	} {
+		sy, err := syntax.Parse(re, syntax.Perl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := needsDigit(sy.Simplify()); got != want {
+			t.Errorf("needsDigit(%s) = %v, want %v", re, got, want)
+		}
 	}
 }

@@ -37,6 +37,9 @@ type Rule struct {
 
 	Phrases []string         // as written; matched after normalisation at word boundaries
 	Regex   []*regexp.Regexp // on normalised text; structured things only
+	// RegexDigit[i] is true when every match of Regex[i] holds an ASCII
+	// digit: a window without one need not be searched (set at compile).
+	RegexDigit []bool
 	// Trigger phrases gate the regexes: they run only on the sentences
 	// where a trigger occurs, which keeps regexes off the hot path.
 	Trigger []string
@@ -107,6 +110,12 @@ func (u *Unless) NegatedBefore(phrase string) bool { return u.before[phrase] }
 // NegatedAfter reports whether the normalised phrase is one of the rule's
 // after-negations.
 func (u *Unless) NegatedAfter(phrase string) bool { return u.after[phrase] }
+
+// NegatedBeforeBytes is NegatedBefore for a byte slice, without a copy.
+func (u *Unless) NegatedBeforeBytes(phrase []byte) bool { return u.before[string(phrase)] }
+
+// NegatedAfterBytes is NegatedAfter for a byte slice, without a copy.
+func (u *Unless) NegatedAfterBytes(phrase []byte) bool { return u.after[string(phrase)] }
 
 // MaxWords is the length in words of the longest negation phrase.
 func (u *Unless) MaxWords() int { return u.maxWords }

@@ -22,7 +22,8 @@ type Model struct {
 	hashes  []uint64 // feature → n-gram hash
 	index   *table   // n-gram hash → feature
 	idf     []float32
-	w       []float32 // feature-major: w[f*len(labels)+l]
+	q       []int8    // weights, feature-major: q[f*len(labels)+l] * scale[l]
+	scale   []float32 // per label
 	bias    []float32
 	version string
 	scratch sync.Pool // *scratch
@@ -124,14 +125,19 @@ func (m *Model) Predict(texts ...[]byte) Prediction {
 	for l, b := range m.bias {
 		z[l] = float64(b)
 	}
+	var acc [16]float64 // per label, before its scale (fits every taxonomy)
+	dot := acc[:L:L]
+	if L > len(acc) {
+		dot = make([]float64, L)
+	}
 	for _, x := range feats {
-		row := m.w[int(x.f)*L : int(x.f)*L+L]
-		for l := range row {
-			z[l] += x.v * float64(row[l])
+		row := m.q[int(x.f)*L : int(x.f)*L+L]
+		for l, q := range row {
+			dot[l] += x.v * float64(q)
 		}
 	}
 	for l := range z {
-		z[l] = sigmoid(z[l])
+		z[l] = sigmoid(z[l] + dot[l]*float64(m.scale[l]))
 	}
 	sc.feats = feats
 	m.scratch.Put(sc)
@@ -170,7 +176,7 @@ func (p Prediction) Evidence(k int, labels ...int) [][]Evidence {
 	for li, l := range labels {
 		byWord := map[key]float64{}
 		for _, o := range sc.occs {
-			byWord[key{o.text, o.ws, o.we}] += x[o.f] * float64(m.w[int(o.f)*L+l]) / float64(count[o.f])
+			byWord[key{o.text, o.ws, o.we}] += x[o.f] * float64(m.q[int(o.f)*L+l]) * float64(m.scale[l]) / float64(count[o.f])
 		}
 		var ev []Evidence
 		for k, c := range byWord {
@@ -211,24 +217,9 @@ const format = 1
 // Encode writes the model (gzip-compressed gob, weights quantised to 8
 // bits per label).
 func (m *Model) Encode(w io.Writer) error {
-	L := len(m.labels)
-	e := encoded{Format: format, IDF: m.idf, Bias: m.bias, Scale: make([]float32, L), W: make([]int8, len(m.w))}
+	e := encoded{Format: format, IDF: m.idf, Bias: m.bias, Scale: m.scale, W: m.q, Hashes: m.hashes}
 	for _, l := range m.labels {
 		e.Labels = append(e.Labels, string(l))
-	}
-	e.Hashes = m.hashes
-	for l := range L {
-		var mx float64
-		for f := range len(m.idf) {
-			mx = max(mx, math.Abs(float64(m.w[f*L+l])))
-		}
-		if mx == 0 {
-			mx = 1
-		}
-		e.Scale[l] = float32(mx / 127)
-		for f := range len(m.idf) {
-			e.W[f*L+l] = int8(math.Round(float64(m.w[f*L+l]) / float64(e.Scale[l])))
-		}
 	}
 	zw, err := gzip.NewWriterLevel(w, gzip.BestCompression)
 	if err != nil {
@@ -257,16 +248,13 @@ func Decode(data []byte) (*Model, error) {
 	case L == 0 || len(e.IDF) != F || len(e.W) != F*L || len(e.Scale) != L || len(e.Bias) != L:
 		return nil, fmt.Errorf("decode model: inconsistent sizes (%d labels, %d features): %w", L, F, recruitscan.ErrInvalid)
 	}
-	m := &Model{hashes: e.Hashes, index: newTable(e.Hashes), idf: e.IDF, bias: e.Bias, w: make([]float32, F*L)}
+	m := &Model{hashes: e.Hashes, index: newTable(e.Hashes), idf: e.IDF, bias: e.Bias, q: e.W, scale: e.Scale}
 	for _, s := range e.Labels {
 		i := recruitscan.Indicator(s)
 		if !i.Valid() {
 			return nil, fmt.Errorf("decode model: label %q is not an indicator: %w", s, recruitscan.ErrInvalid)
 		}
 		m.labels = append(m.labels, i)
-	}
-	for i, q := range e.W {
-		m.w[i] = float32(q) * e.Scale[i%L]
 	}
 	sum := sha256.Sum256(data)
 	m.version = hex.EncodeToString(sum[:6])

@@ -80,7 +80,8 @@ func Train(exs []Example, labels []recruitscan.Indicator, o TrainOptions) (*Mode
 	}
 	slices.Sort(hashes)
 	N, L, F := len(exs), len(labels), len(hashes)
-	m := &Model{labels: slices.Clone(labels), hashes: hashes, index: newTable(hashes), idf: make([]float32, F), w: make([]float32, F*L), bias: make([]float32, L)}
+	m := &Model{labels: slices.Clone(labels), hashes: hashes, index: newTable(hashes), idf: make([]float32, F), bias: make([]float32, L)}
+	w := make([]float64, F*L) // feature-major, quantised at the end
 	for f, h := range hashes {
 		m.idf[f] = float32(math.Log(float64(1+N)/float64(1+df[h])) + 1)
 	}
@@ -124,14 +125,14 @@ func Train(exs []Example, labels []recruitscan.Indicator, o TrainOptions) (*Mode
 			return nil, fmt.Errorf("train: label %s has %d of %d examples: %w", label, pos, n, recruitscan.ErrInvalid)
 		}
 		cw := [2]float64{float64(n) / (2 * float64(n-pos)), float64(n) / (2 * float64(pos))}
-		w, b := sgd(docs, use, y, cw, F, o, uint64(l))
+		wl, b := sgd(docs, use, y, cw, F, o, uint64(l))
 		for f := range F {
-			m.w[f*L+l] = float32(w[f])
+			w[f*L+l] = wl[f]
 		}
 		m.bias[l] = float32(b)
 	}
-	// The version of a trained model is that of its encoding, so that a
-	// model and its decoded copy agree.
+	m.q, m.scale = quantise(w, L)
+	// The version of a model is that of its encoding.
 	var buf bytes.Buffer
 	if err := m.Encode(&buf); err != nil {
 		return nil, err
@@ -182,3 +183,23 @@ func sgd(docs [][]feature, use []int, y []float64, cw [2]float64, F int, o Train
 
 // DefaultOptions are the options the built-in model is trained with.
 var DefaultOptions = TrainOptions{MinDF: 2, C: 10, Epochs: 30, Rate: 0.5, Seed: 1}
+
+// quantise maps each label's weights to int8 with one scale per label
+// (its largest weight is 127): a quarter of the memory, and the stored form.
+func quantise(w []float64, L int) ([]int8, []float32) {
+	q, scale := make([]int8, len(w)), make([]float32, L)
+	for l := range L {
+		var mx float64
+		for i := l; i < len(w); i += L {
+			mx = max(mx, math.Abs(w[i]))
+		}
+		if mx == 0 {
+			mx = 1
+		}
+		scale[l] = float32(mx / 127)
+		for i := l; i < len(w); i += L {
+			q[i] = int8(math.Round(w[i] / float64(scale[l])))
+		}
+	}
+	return q, scale
+}
