@@ -130,7 +130,10 @@ func (c *Classifier) match(fields []field, model *textmodel.Model) recruitscan.V
 			active = append(active, signal{r.Indicator, r.Weight})
 		}
 	}
-	if model != nil {
+	// The model adds indicators the rules missed. When the rules alone put
+	// the ad at high, no addition can change its level: the model is
+	// skipped (it costs about a quarter of the classifier's time).
+	if rulesOnly, _ := scoreOf(active, mitigating); model != nil && rulesOnly < highAt {
 		hits, sigs := modelHits(model, fields, active)
 		v.Hits = append(v.Hits, hits...)
 		active = append(active, sigs...)

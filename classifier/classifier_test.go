@@ -2,6 +2,7 @@ package classifier
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -234,7 +235,7 @@ func TestModelHits(t *testing.T) {
 		t.Fatal(err)
 	}
 	without := builtin(t)
-	ad := recruitscan.Ad{Title: "Kazi ya ndani Dubai", Body: "Wasichana wa kazi za ndani wanahitajika Dubai, safari wiki ijayo, mawasiliano WhatsApp tu, gharama za viza ulipe mwenyewe"}
+	ad := recruitscan.Ad{Title: "Kazi ya ndani Dubai", Body: "Wasichana wa kazi za ndani wanahitajika Dubai, safari wiki ijayo"}
 	v, v0 := with.Classify(ad), without.Classify(ad)
 	var model []recruitscan.Hit
 	for _, h := range v.Hits {
@@ -259,6 +260,11 @@ func TestModelHits(t *testing.T) {
 	}
 	if v.RulesVersion == v0.RulesVersion || !strings.HasSuffix(v.RulesVersion, m.Version()) {
 		t.Errorf("versions %q and %q", v.RulesVersion, v0.RulesVersion)
+	}
+	// Rules alone at high: the model cannot change the level and is skipped.
+	ad.Body += ", mawasiliano WhatsApp tu, gharama za viza ulipe mwenyewe"
+	if v := with.Classify(ad); v.Level != recruitscan.LevelHigh || slices.ContainsFunc(v.Hits, func(h recruitscan.Hit) bool { return strings.HasPrefix(h.Rule, "model.") }) {
+		t.Errorf("high by the rules alone: level %v, hits %+v", v.Level, v.Hits)
 	}
 	// Match is the rules alone, for the matching benchmark.
 	for _, h := range with.Match(ad.Title, ad.Body).Hits {
