@@ -274,9 +274,9 @@ func (c *compiler) addAll(r *Rule, role Role, phrases []string) {
 		ref := PatternRef{Rule: int32(r.index), Role: role, Prefix: prefix}
 		c.addPattern(n, ref)
 		// "free visa" also as "#freevisa", "free-visa": short key terms
-		// only, as hashtags are; longer phrases would just grow the
-		// automaton.
-		if joined := strings.ReplaceAll(n, " ", ""); joined != n && isLatin(n) && strings.Count(n, " ") <= 2 && len(joined) <= maxJoined {
+		// only, as hashtags are (phrases, not proximity parts or
+		// triggers); more would just grow the automaton.
+		if joined := strings.ReplaceAll(n, " ", ""); role == RolePhrase && joined != n && isLatin(n) && strings.Count(n, " ") <= 2 && len(joined) <= maxJoined {
 			c.addPattern(joined, ref)
 		}
 	}
