@@ -2,6 +2,7 @@ package classifier
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -51,6 +52,33 @@ var regionsByLang = map[string][]string{
 }
 
 var fallbackRegions = []string{"SA", "AE", "KW", "QA", "IN", "PK", "BD", "PH", "NP", "KE", "US"}
+
+// regionsFor holds, per language, its regions then the fallbacks, each
+// once: a number that is valid nowhere is parsed once per region, so
+// repeats cost.
+var regionsFor = func() map[string][]string {
+	once := func(rs []string) []string {
+		var out []string
+		for _, r := range rs {
+			if !slices.Contains(out, r) {
+				out = append(out, r)
+			}
+		}
+		return out
+	}
+	m := map[string][]string{"": once(fallbackRegions)}
+	for lang, rs := range regionsByLang {
+		m[lang] = once(append(append([]string(nil), rs...), fallbackRegions...))
+	}
+	return m
+}()
+
+func regionOrder(lang string) []string {
+	if rs, ok := regionsFor[lang]; ok {
+		return rs
+	}
+	return regionsFor[""]
+}
 
 // entities extracts phones, emails, messenger links and handles, URLs and
 // money amounts from the fields.
@@ -147,7 +175,7 @@ func parsePhone(cand, lang string) (string, bool) {
 	if n := len(strings.TrimPrefix(digits, "+")); n < 7 || n > 15 {
 		return "", false
 	}
-	regions := append(append([]string(nil), regionsByLang[lang]...), fallbackRegions...)
+	regions := regionOrder(lang)
 	if strings.HasPrefix(digits, "+") {
 		regions = []string{"ZZ"}
 	}
