@@ -130,10 +130,11 @@ func (c *Classifier) match(fields []field, model *textmodel.Model) recruitscan.V
 			active = append(active, signal{r.Indicator, r.Weight})
 		}
 	}
-	// The model adds indicators the rules missed. When the rules alone put
-	// the ad at high, no addition can change its level: the model is
-	// skipped (it costs about a quarter of the classifier's time).
-	if rulesOnly, _ := scoreOf(active, mitigating); model != nil && rulesOnly < highAt {
+	// The model is the safety net for what the rules leave below the
+	// review threshold: an ad the rules flag keeps a score every part of
+	// which a rule explains, and the model (about a fifth of the
+	// classifier's time) runs only on the others.
+	if rulesOnly, _ := scoreOf(active, mitigating); model != nil && levelOf(rulesOnly) < c.threshold {
 		hits, sigs := modelHits(model, fields, active)
 		v.Hits = append(v.Hits, hits...)
 		active = append(active, sigs...)

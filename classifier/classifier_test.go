@@ -261,10 +261,10 @@ func TestModelHits(t *testing.T) {
 	if v.RulesVersion == v0.RulesVersion || !strings.HasSuffix(v.RulesVersion, m.Version()) {
 		t.Errorf("versions %q and %q", v.RulesVersion, v0.RulesVersion)
 	}
-	// Rules alone at high: the model cannot change the level and is skipped.
-	ad.Body += ", mawasiliano WhatsApp tu, gharama za viza ulipe mwenyewe"
-	if v := with.Classify(ad); v.Level != recruitscan.LevelHigh || slices.ContainsFunc(v.Hits, func(h recruitscan.Hit) bool { return strings.HasPrefix(h.Rule, "model.") }) {
-		t.Errorf("high by the rules alone: level %v, hits %+v", v.Level, v.Hits)
+	// Flagged by the rules alone: the model is skipped.
+	ad.Body += ", gharama za viza ulipe mwenyewe"
+	if v := with.Classify(ad); !v.Flagged || slices.ContainsFunc(v.Hits, func(h recruitscan.Hit) bool { return strings.HasPrefix(h.Rule, "model.") }) {
+		t.Errorf("flagged by the rules alone: level %v, hits %+v", v.Level, v.Hits)
 	}
 	// Match is the rules alone, for the matching benchmark.
 	for _, h := range with.Match(ad.Title, ad.Body).Hits {
