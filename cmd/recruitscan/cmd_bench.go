@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -27,9 +28,10 @@ func init() {
 
 // benchFlags are bench classify's knobs.
 type benchFlags struct {
-	corpus string
-	mb     int
-	rg     string
+	corpus     string
+	mb         int
+	rg         string
+	cpuprofile string
 }
 
 // runBench: recruitscan bench classify. It replicates the dev corpus to
@@ -47,6 +49,7 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	fs.StringVar(&bf.corpus, "corpus", defaultCorpus(), "labelled JSONL corpus to replicate")
 	fs.IntVar(&bf.mb, "mb", 50, "megabytes of ad text to classify")
 	fs.StringVar(&bf.rg, "rg", "rg", "ripgrep binary for the reference run (\"\" to skip)")
+	fs.StringVar(&bf.cpuprofile, "cpuprofile", "", "write a CPU profile of the measured runs to this file")
 	if err := fs.Parse(args[1:]); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
@@ -100,6 +103,17 @@ func benchClassify(ctx context.Context, w io.Writer, bf benchFlags) error {
 	fmt.Fprintf(w, "corpus: %s replicated to %d ads, %.1f MB of title+body, no two alike\n", bf.corpus, len(ads), mb(size))
 	fmt.Fprintf(w, "pack load (all built-in packs): %v, %d rules, %d phrases\n", load.Round(time.Millisecond), len(rs.Rules()), len(rs.Phrases()))
 	fmt.Fprintf(w, "text model load: %v, %d features\n", modelLoad.Round(time.Millisecond), model.Features())
+	if bf.cpuprofile != "" {
+		f, err := os.Create(bf.cpuprofile)
+		if err != nil {
+			return fmt.Errorf("bench: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("bench: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	full := measure(ctx, func(a recruitscan.Ad) { c.Classify(a) }, ads)
 	bare := measure(ctx, func(a recruitscan.Ad) { rulesOnly.Classify(a) }, ads)
 	match := measure(ctx, func(a recruitscan.Ad) { c.Match(a.Title, a.Body) }, ads)
