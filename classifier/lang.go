@@ -46,21 +46,25 @@ func (l *langID) detector() lingua.LanguageDetector {
 
 // scriptSample holds the letters of a text grouped by script.
 type scriptSample struct {
-	counts map[string]int
-	latin  strings.Builder
-	text   strings.Builder
-	total  int
+	counts  [len(scriptNames)]int // letters per script, by scriptNames index
+	scripts int                   // scripts with at least one letter
+	latin   strings.Builder       // the Latin letters, other scripts blanked
+	text    string                // the sampled prefix of the text
+	total   int
 }
 
+// scriptNames are the scripts told apart, in scriptOf's order.
+var scriptNames = [...]string{"latin", "arabic", "devanagari", "bengali", "sinhala", "ethiopic", "tamil", "cyrillic", "gurmukhi", "thai", "han", "other"}
+
 func sample(text string) *scriptSample {
-	s := &scriptSample{counts: map[string]int{}}
-	n := 0
-	for _, r := range text {
+	s := &scriptSample{}
+	n, end := 0, len(text)
+	for i, r := range text {
 		if n >= sampleRunes {
+			end = i
 			break
 		}
 		n++
-		s.text.WriteRune(r)
 		if !unicode.IsLetter(r) {
 			if r == ' ' || r == '\n' || unicode.IsDigit(r) {
 				s.latin.WriteRune(r)
@@ -68,43 +72,48 @@ func sample(text string) *scriptSample {
 			continue
 		}
 		sc := scriptOf(r)
+		if s.counts[sc] == 0 {
+			s.scripts++
+		}
 		s.counts[sc]++
 		s.total++
-		if sc == "latin" {
+		if sc == 0 {
 			s.latin.WriteRune(r)
 		} else {
-			s.latin.WriteRune(' ')
+			s.latin.WriteByte(' ')
 		}
 	}
+	s.text = text[:end]
 	return s
 }
 
-func scriptOf(r rune) string {
+// scriptOf returns the index in scriptNames of r's script.
+func scriptOf(r rune) int {
 	switch {
 	case r < 0x250:
-		return "latin"
+		return 0
 	case unicode.Is(unicode.Arabic, r):
-		return "arabic"
+		return 1
 	case unicode.Is(unicode.Devanagari, r):
-		return "devanagari"
+		return 2
 	case unicode.Is(unicode.Bengali, r):
-		return "bengali"
+		return 3
 	case unicode.Is(unicode.Sinhala, r):
-		return "sinhala"
+		return 4
 	case unicode.Is(unicode.Ethiopic, r):
-		return "ethiopic"
+		return 5
 	case unicode.Is(unicode.Tamil, r):
-		return "tamil"
+		return 6
 	case unicode.Is(unicode.Cyrillic, r):
-		return "cyrillic"
+		return 7
 	case unicode.Is(unicode.Gurmukhi, r):
-		return "gurmukhi"
+		return 8
 	case unicode.Is(unicode.Thai, r):
-		return "thai"
+		return 9
 	case unicode.Is(unicode.Han, r):
-		return "han"
+		return 10
 	}
-	return "other"
+	return 11
 }
 
 // detect returns the main language and, for mixed posts, every language
@@ -120,10 +129,10 @@ func (l *langID) detect(text string) (string, []string) {
 	}
 	var shares []share
 	for sc, n := range s.counts {
-		if n*100 < s.total*15 && len(s.counts) > 1 {
+		if n == 0 || n*100 < s.total*15 && s.scripts > 1 {
 			continue
 		}
-		shares = append(shares, share{l.langOfScript(sc, s), n})
+		shares = append(shares, share{l.langOfScript(scriptNames[sc], s), n})
 	}
 	sort.Slice(shares, func(i, j int) bool {
 		if shares[i].n != shares[j].n {
@@ -158,9 +167,9 @@ func contains(s []string, x string) bool {
 func (l *langID) langOfScript(sc string, s *scriptSample) string {
 	switch sc {
 	case "arabic":
-		return arabicScriptLang(s.text.String())
+		return arabicScriptLang(s.text)
 	case "devanagari":
-		return devanagariLang(s.text.String())
+		return devanagariLang(s.text)
 	case "bengali":
 		return "bn"
 	case "sinhala":
