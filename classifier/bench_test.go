@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/recruitscan/recruitscan"
-	"github.com/recruitscan/recruitscan/classifier/textmodel"
 	"github.com/recruitscan/recruitscan/rules"
 )
 
@@ -40,21 +39,7 @@ func adBytes(ads []recruitscan.Ad) int64 {
 
 // BenchmarkClassify is the full classifier (normalise, language, match,
 // text model, entities, score) over the dev corpus; one op is one ad.
-func BenchmarkClassify(b *testing.B) {
-	rs, err := rules.LoadBuiltin()
-	if err != nil {
-		b.Fatal(err)
-	}
-	m, err := textmodel.Builtin()
-	if err != nil {
-		b.Fatal(err)
-	}
-	c, err := New(Config{Rules: rs, Model: m})
-	if err != nil {
-		b.Fatal(err)
-	}
-	benchClassify(b, c)
-}
+func BenchmarkClassify(b *testing.B) { benchClassify(b, builtinWithModel(b)) }
 
 // BenchmarkClassifyRulesOnly is the full classifier without the text model.
 func BenchmarkClassifyRulesOnly(b *testing.B) { benchClassify(b, builtin(b)) }

@@ -172,24 +172,28 @@ func modelHits(m *textmodel.Model, fields []field, found []signal) ([]recruitsca
 		l := labels[i]
 		ind, prob := m.Labels()[l], p.Probs[l]
 		n := 0
+		desc := fmt.Sprintf("Text model: the wording resembles ads showing %s (probability %.2f); this word weighed most. A statistical signal, weaker than a rule: check the ad.", strings.ReplaceAll(string(ind), "_", " "), prob)
 		for _, e := range ev {
-			f := fields[e.Text]
-			s, en := f.n.Span(e.Start, e.End)
-			if s >= en {
-				continue
+			if h, ok := fields[e.Text].hit(e.Start, e.End, "model."+string(ind), ind, desc, modelWeight); ok {
+				hits = append(hits, h)
+				n++
 			}
-			hits = append(hits, recruitscan.Hit{
-				Rule: "model." + string(ind), Indicator: ind, Field: f.name, Start: s, End: en, Text: f.orig[s:en],
-				Description: fmt.Sprintf("Text model: the wording resembles ads showing %s (probability %.2f); this word weighed most. A statistical signal, weaker than a rule: check the ad.", strings.ReplaceAll(string(ind), "_", " "), prob),
-				Weight:      modelWeight,
-			})
-			n++
 		}
 		if n > 0 {
 			sigs = append(sigs, signal{ind, modelWeight})
 		}
 	}
 	return hits, sigs
+}
+
+// hit locates the normalised span [start, end) of f in its original text
+// as a Hit; false when the span maps to nothing.
+func (f field) hit(start, end int, rule string, ind recruitscan.Indicator, desc string, weight float64) (recruitscan.Hit, bool) {
+	s, e := f.n.Span(start, end)
+	if s >= e {
+		return recruitscan.Hit{}, false
+	}
+	return recruitscan.Hit{Rule: rule, Indicator: ind, Field: f.name, Start: s, End: e, Text: f.orig[s:e], Description: desc, Weight: weight}, true
 }
 
 func sortedKeys(m map[int][]match) []int {
@@ -204,15 +208,9 @@ func sortedKeys(m map[int][]match) []int {
 func toHits(r *rules.Rule, fields []field, ms []match) []recruitscan.Hit {
 	hits := make([]recruitscan.Hit, 0, len(ms))
 	for _, m := range ms {
-		f := fields[m.field]
-		s, e := f.n.Span(m.start, m.end)
-		if s >= e {
-			continue
+		if h, ok := fields[m.field].hit(m.start, m.end, r.ID, r.Indicator, r.Description, r.Weight); ok {
+			hits = append(hits, h)
 		}
-		hits = append(hits, recruitscan.Hit{
-			Rule: r.ID, Indicator: r.Indicator, Field: f.name, Start: s, End: e,
-			Text: f.orig[s:e], Description: r.Description, Weight: r.Weight,
-		})
 	}
 	return hits
 }

@@ -24,6 +24,24 @@ func builtin(t testing.TB) *Classifier {
 	return c
 }
 
+// builtinWithModel is builtin with the embedded text model.
+func builtinWithModel(t testing.TB) *Classifier {
+	t.Helper()
+	rs, err := rules.LoadBuiltin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := textmodel.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := New(Config{Rules: rs, Model: m})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 func TestBuiltinExamples(t *testing.T) {
 	c := builtin(t)
 	fails, n := c.TestExamples()
@@ -222,19 +240,8 @@ func TestConcurrentDeterministic(t *testing.T) {
 // themselves (the words that weighed most, located in the original text),
 // count in the score, and change the verdict's version.
 func TestModelHits(t *testing.T) {
-	rs, err := rules.LoadBuiltin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := textmodel.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	with, err := New(Config{Rules: rs, Model: m})
-	if err != nil {
-		t.Fatal(err)
-	}
-	without := builtin(t)
+	with, without := builtinWithModel(t), builtin(t)
+	m := with.model
 	ad := recruitscan.Ad{Title: "Kazi ya ndani Dubai", Body: "Wasichana wa kazi za ndani wanahitajika Dubai, safari wiki ijayo"}
 	v, v0 := with.Classify(ad), without.Classify(ad)
 	var model []recruitscan.Hit
