@@ -114,9 +114,14 @@ func benchClassify(ctx context.Context, w io.Writer, bf benchFlags) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	full := measure(ctx, func(a recruitscan.Ad) { c.Classify(a) }, ads)
-	bare := measure(ctx, func(a recruitscan.Ad) { rulesOnly.Classify(a) }, ads)
-	match := measure(ctx, func(a recruitscan.Ad) { c.Match(a.Title, a.Body) }, ads)
+	// Two rounds, interleaved, each row keeping its faster run: on a shared
+	// machine a burst of other load then hits one run, not one row.
+	var full, bare, match result
+	for range 2 {
+		full = full.best(measure(ctx, func(a recruitscan.Ad) { c.Classify(a) }, ads))
+		bare = bare.best(measure(ctx, func(a recruitscan.Ad) { rulesOnly.Classify(a) }, ads))
+		match = match.best(measure(ctx, func(a recruitscan.Ad) { c.Match(a.Title, a.Body) }, ads))
+	}
 	fmt.Fprintf(w, "\n%-32s %12s %12s %12s %10s\n", "one core", "ads/s", "MB/s (CPU)", "MB/s (wall)", "CPU s")
 	full.print(w, "full classifier", len(ads), size)
 	bare.print(w, "full classifier, no text model", len(ads), size)
@@ -181,6 +186,14 @@ type result struct {
 }
 
 func (r result) rate(size int64) float64 { return mb(size) / r.cpu.Seconds() }
+
+// best is the faster of r and o; the zero result counts as none.
+func (r result) best(o result) result {
+	if r.cpu == 0 || o.cpu < r.cpu {
+		return o
+	}
+	return r
+}
 
 func (r result) print(w io.Writer, name string, n int, size int64) {
 	ads := "-"
