@@ -36,10 +36,10 @@ type Config struct {
 // So the model alone reaches review only with two indicators, and one
 // model indicator beside one rule-found indicator does too. The threshold
 // comes from leave-one-set-out runs (textmodel/gen -cv): at 0.7, 74% of
-// the risky ads of a held-out labelled set get a model indicator and 31%
+// the risky ads of a held-out labelled set get a model indicator and 32%
 // two, against 0.9% and none of its lawful ads. Topic-matched lawful
-// sentences are harder: with a whole probe set held out (-cv-probes), 22%
-// of its lawful probes get one and 6.9% two, so the model is a weak voice.
+// sentences are harder: with a whole probe set held out (-cv-probes), 23%
+// of its lawful probes get one and 7.8% two, so the model is a weak voice.
 const (
 	modelMinProb = 0.7
 	modelWeight  = 1.0

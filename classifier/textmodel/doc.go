@@ -1,6 +1,6 @@
 // Package textmodel is the statistical half of the classifier: one
 // logistic regression per indicator over the character n-grams (two to
-// five runes, inside words) of normalised text, TF-IDF weighted, as in the
+// four runes, inside words) of normalised text, TF-IDF weighted, as in the
 // usual char-n-gram text classifiers (Vidros et al. 2017 report TF-IDF with
 // logistic regression on job-scam ads).
 //

@@ -6,7 +6,7 @@ import "unicode/utf8"
 // each side (so " ab" marks a word start).
 const (
 	minN = 2
-	maxN = 5
+	maxN = 4
 	// maxWordRunes bounds the runes of one word that make n-grams: a
 	// hostile 1 MB "word" costs no more than a normal one.
 	maxWordRunes = 48
