@@ -58,6 +58,17 @@ type Classifier struct {
 	lang      *langID
 }
 
+// NewWithBuiltinModel is New with the embedded text model
+// (textmodel.Builtin) as cfg.Model.
+func NewWithBuiltinModel(cfg Config) (*Classifier, error) {
+	m, err := textmodel.Builtin()
+	if err != nil {
+		return nil, fmt.Errorf("text model: %w", err)
+	}
+	cfg.Model = m
+	return New(cfg)
+}
+
 // New returns a Classifier for cfg.
 func New(cfg Config) (*Classifier, error) {
 	if cfg.Rules == nil {
@@ -134,12 +145,13 @@ func (c *Classifier) match(fields []field, model *textmodel.Model) recruitscan.V
 	// review threshold: an ad the rules flag keeps a score every part of
 	// which a rule explains, and the model (about a fifth of the
 	// classifier's time) runs only on the others.
-	if rulesOnly, _ := scoreOf(active, mitigating); model != nil && levelOf(rulesOnly) < c.threshold {
-		hits, sigs := modelHits(model, fields, active)
-		v.Hits = append(v.Hits, hits...)
-		active = append(active, sigs...)
-	}
 	score, inds := scoreOf(active, mitigating)
+	if model != nil && levelOf(score) < c.threshold {
+		if hits, sigs := modelHits(model, fields, active); len(sigs) > 0 {
+			v.Hits = append(v.Hits, hits...)
+			score, inds = scoreOf(append(active, sigs...), mitigating)
+		}
+	}
 	v.Score = math.Round(score*100) / 100
 	v.Indicators = append(v.Indicators, inds...)
 	v.Level = levelOf(v.Score)

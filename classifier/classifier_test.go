@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/recruitscan/recruitscan"
-	"github.com/recruitscan/recruitscan/classifier/textmodel"
 	"github.com/recruitscan/recruitscan/rules"
 )
 
@@ -31,11 +30,7 @@ func builtinWithModel(t testing.TB) *Classifier {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := textmodel.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := New(Config{Rules: rs, Model: m})
+	c, err := NewWithBuiltinModel(Config{Rules: rs})
 	if err != nil {
 		t.Fatal(err)
 	}

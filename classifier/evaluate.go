@@ -95,7 +95,7 @@ func negatedInside(u *rules.Unless, gap []byte) bool {
 	ws := bytes.Fields(gap)
 	for i := range ws {
 		for l := 1; l <= u.MaxWords() && i+l <= len(ws); l++ {
-			if u.NegatedBefore(string(bytes.Join(ws[i:i+l], []byte{' '}))) && !idiomIn(u, ws, i, i+l) {
+			if u.NegatedBefore(bytes.Join(ws[i:i+l], []byte{' '})) && !idiomIn(u, ws, i, i+l) {
 				return true
 			}
 		}
@@ -226,7 +226,7 @@ func negated(u *rules.Unless, b []byte, m match) bool {
 			if i+1-l > 0 {
 				we = before[i+1-l-1] - 1
 			}
-			if i+1-l <= u.Window && we > ws && withClitics(b[ws:we], u.NegatedBeforeBytes) && !idiomAround(u, b, ws, we, m) {
+			if i+1-l <= u.Window && we > ws && withClitics(b[ws:we], u.NegatedBefore) && !idiomAround(u, b, ws, we, m) {
 				return true
 			}
 		}
@@ -238,7 +238,7 @@ func negated(u *rules.Unless, b []byte, m match) bool {
 			if i+1-l > 0 {
 				ws = after[i-l] + 1
 			}
-			if i+1-l <= u.WindowAfter && ws < we && withClitics(b[ws:we], u.NegatedAfterBytes) && !idiomAround(u, b, ws, we, m) {
+			if i+1-l <= u.WindowAfter && ws < we && withClitics(b[ws:we], u.NegatedAfter) && !idiomAround(u, b, ws, we, m) {
 				return true
 			}
 		}

@@ -104,18 +104,12 @@ func (u *Unless) IdiomWords() int {
 }
 
 // NegatedBefore reports whether the normalised phrase is one of the
-// rule's before-negations.
-func (u *Unless) NegatedBefore(phrase string) bool { return u.before[phrase] }
+// rule's before-negations (no copy of the phrase is made).
+func (u *Unless) NegatedBefore(phrase []byte) bool { return u.before[string(phrase)] }
 
 // NegatedAfter reports whether the normalised phrase is one of the rule's
 // after-negations.
-func (u *Unless) NegatedAfter(phrase string) bool { return u.after[phrase] }
-
-// NegatedBeforeBytes is NegatedBefore for a byte slice, without a copy.
-func (u *Unless) NegatedBeforeBytes(phrase []byte) bool { return u.before[string(phrase)] }
-
-// NegatedAfterBytes is NegatedAfter for a byte slice, without a copy.
-func (u *Unless) NegatedAfterBytes(phrase []byte) bool { return u.after[string(phrase)] }
+func (u *Unless) NegatedAfter(phrase []byte) bool { return u.after[string(phrase)] }
 
 // MaxWords is the length in words of the longest negation phrase.
 func (u *Unless) MaxWords() int { return u.maxWords }

@@ -229,3 +229,13 @@ func TestTable(t *testing.T) {
 		}
 	}
 }
+
+// hash is 64-bit FNV-1a of b, as ngrams computes it incrementally.
+func hash(b []byte) uint64 {
+	h := uint64(fnvOffset)
+	for _, c := range b {
+		h ^= uint64(c)
+		h *= fnvPrime
+	}
+	return h
+}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/recruitscan/recruitscan"
 	"github.com/recruitscan/recruitscan/classifier"
-	"github.com/recruitscan/recruitscan/classifier/textmodel"
 	"github.com/recruitscan/recruitscan/rules"
 )
 
@@ -42,13 +41,10 @@ func buildClassifier(cfg rules.Config, th recruitscan.Level, model bool) (*class
 	if err != nil {
 		return nil, err // rules.Load names the operation and each file:line:col
 	}
-	cc := classifier.Config{Rules: rs, Threshold: th}
 	if model {
-		if cc.Model, err = textmodel.Builtin(); err != nil {
-			return nil, fmt.Errorf("text model: %w", err)
-		}
+		return classifier.NewWithBuiltinModel(classifier.Config{Rules: rs, Threshold: th})
 	}
-	return classifier.New(cc)
+	return classifier.New(classifier.Config{Rules: rs, Threshold: th})
 }
 
 // stringList is a repeatable string flag.

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/recruitscan/recruitscan/classifier"
-	"github.com/recruitscan/recruitscan/classifier/textmodel"
 	"github.com/recruitscan/recruitscan/rules"
 )
 
@@ -17,11 +16,7 @@ func devClassifier(t testing.TB) *classifier.Classifier {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := textmodel.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := classifier.New(classifier.Config{Rules: rs, Model: m})
+	c, err := classifier.NewWithBuiltinModel(classifier.Config{Rules: rs})
 	if err != nil {
 		t.Fatal(err)
 	}
