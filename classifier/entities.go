@@ -175,17 +175,34 @@ func parsePhone(cand, lang string) (string, bool) {
 	if n := len(strings.TrimPrefix(digits, "+")); n < 7 || n > 15 {
 		return "", false
 	}
-	regions := regionOrder(lang)
 	if strings.HasPrefix(digits, "+") {
-		regions = []string{"ZZ"}
+		return parseIn(digits, "ZZ")
 	}
-	for _, reg := range regions {
-		num, err := phonenumbers.Parse(digits, reg)
-		if err == nil && phonenumbers.IsValidNumber(num) {
-			return phonenumbers.Format(num, phonenumbers.E164), true
+	return parseNational(digits, lang)
+}
+
+// parseNational parses digits, written without a country code, in the
+// regions of lang, most likely first.
+func parseNational(digits, lang string) (string, bool) {
+	for _, reg := range regionOrder(lang) {
+		if !possibleIn(digits, reg) {
+			continue // cannot be valid there: no Parse
+		}
+		if e164, ok := parseIn(digits, reg); ok {
+			return e164, true
 		}
 	}
 	return "", false
+}
+
+// parseIn parses digits as written in region reg ("ZZ": with a country
+// code) and formats a valid number as E.164.
+func parseIn(digits, reg string) (string, bool) {
+	num, err := phonenumbers.Parse(digits, reg)
+	if err != nil || !phonenumbers.IsValidNumber(num) {
+		return "", false
+	}
+	return phonenumbers.Format(num, phonenumbers.E164), true
 }
 
 // money finds amounts next to a currency word or symbol in the
