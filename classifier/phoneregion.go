@@ -19,7 +19,9 @@ import (
 
 // phoneRegion is what parsing a national number in one region can do to
 // it: strip the region's calling code, then a national prefix, and keep
-// the rest as the national significant number if its length is possible.
+// the rest as the national significant number. IsValidNumber then checks
+// it against every region of that calling code (+1 is the US, Canada and
+// the Caribbean), so lengths and general hold what any of them allows.
 type phoneRegion struct {
 	exact   bool // metadata this check does not model: always parse
 	cc      string
@@ -27,31 +29,32 @@ type phoneRegion struct {
 	idd     *regexp.Regexp // whole international prefix, anchored
 	ndd     *regexp.Regexp // whole national prefix for parsing, anchored; nil when none
 	lengths uint32         // bit n: a national number of n digits is possible
+	general *regexp.Regexp // every national number of the calling code, anchored
 }
 
 // phoneRegions holds the check for every region of regionsFor.
 var phoneRegions = sync.OnceValue(func() map[string]*phoneRegion {
-	want := map[string]bool{}
-	for _, rs := range regionsFor {
-		for _, r := range rs {
-			want[r] = true
-		}
-	}
 	out := map[string]*phoneRegion{}
 	coll, err := phonenumbers.MetadataCollection()
 	if err != nil {
 		return out // no region known: every one is parsed
 	}
+	byID := map[string]*phonenumbers.PhoneMetadata{}
 	for _, md := range coll.GetMetadata() {
-		if !want[md.GetId()] {
-			continue
+		byID[md.GetId()] = md
+	}
+	for _, rs := range regionsFor {
+		for _, r := range rs {
+			if md := byID[r]; md != nil && out[r] == nil {
+				out[r] = newPhoneRegion(md, byID)
+			}
 		}
-		out[md.GetId()] = newPhoneRegion(md)
 	}
 	return out
 })
 
-func newPhoneRegion(md *phonenumbers.PhoneMetadata) *phoneRegion {
+func newPhoneRegion(md *phonenumbers.PhoneMetadata, byID map[string]*phonenumbers.PhoneMetadata) *phoneRegion {
+	exact := &phoneRegion{exact: true}
 	pr := &phoneRegion{ccN: md.GetCountryCode(), cc: strconv.Itoa(int(md.GetCountryCode()))}
 	npp := md.GetNationalPrefixForParsing()
 	idd := md.GetInternationalPrefix()
@@ -59,21 +62,35 @@ func newPhoneRegion(md *phonenumbers.PhoneMetadata) *phoneRegion {
 	// A transform rule or a carrier-code group rewrites the number rather
 	// than strip a prefix; an unusual pattern may not compile in Go.
 	if md.GetNationalPrefixTransformRule() != "" || strings.Contains(npp, "(") || idd == "" {
-		return &phoneRegion{exact: true}
+		return exact
 	}
 	if pr.idd, err = regexp.Compile(`^(?:` + idd + `)$`); err != nil {
-		return &phoneRegion{exact: true}
+		return exact
 	}
 	if npp != "" {
 		if pr.ndd, err = regexp.Compile(`^(?:` + npp + `)$`); err != nil {
-			return &phoneRegion{exact: true}
+			return exact
 		}
 	}
-	for _, n := range md.GetGeneralDesc().GetPossibleLength() {
-		if n <= 0 || n >= 32 {
-			return &phoneRegion{exact: true}
+	var general []string
+	for _, id := range phonenumbers.GetRegionCodesForCountryCode(int(pr.ccN)) {
+		other := byID[id]
+		if other == nil {
+			return exact
 		}
-		pr.lengths |= 1 << n
+		general = append(general, other.GetGeneralDesc().GetNationalNumberPattern())
+		for _, n := range other.GetGeneralDesc().GetPossibleLength() {
+			if n <= 0 || n >= 32 {
+				return exact
+			}
+			pr.lengths |= 1 << n
+		}
+	}
+	if len(general) == 0 {
+		return exact
+	}
+	if pr.general, err = regexp.Compile(`^(?:` + strings.Join(general, "|") + `)$`); err != nil {
+		return exact
 	}
 	return pr
 }
@@ -127,6 +144,11 @@ func (pr *phoneRegion) nationalValid(d string, strips int) bool {
 // with the library.
 func (pr *phoneRegion) valid(nsn string) bool {
 	if len(nsn) >= 32 || pr.lengths&(1<<len(nsn)) == 0 {
+		return false
+	}
+	// IsValidNumber checks the region's general pattern first too, after
+	// building strings and taking a lock; most candidates end here.
+	if !pr.general.MatchString(nsn) {
 		return false
 	}
 	nn, err := strconv.ParseUint(nsn, 10, 64)
