@@ -1,6 +1,6 @@
 // Package classifier turns an ad into a Verdict: it normalises the text
 // (rules/norm), identifies the language(s), runs the compiled rule set's
-// single Aho-Corasick automaton with word-boundary, proximity, negation
+// Aho-Corasick automata (one per script group) with word-boundary, proximity, negation
 // and composite checks, extracts entities (phones in E.164, emails,
 // WhatsApp/Telegram links and handles, URLs, money), scores the distinct
 // indicators and explains every hit with its span in the original text.

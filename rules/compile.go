@@ -6,8 +6,6 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/coregx/ahocorasick"
-
 	"github.com/recruitscan/recruitscan"
 	"github.com/recruitscan/recruitscan/rules/norm"
 )
@@ -34,8 +32,8 @@ type PatternRef struct {
 	Prefix bool // written with a trailing "*": no word boundary after it
 }
 
-// RuleSet is a compiled, immutable set of rules: one Aho-Corasick
-// automaton over the normalised phrases of every rule, the regexes, and
+// RuleSet is a compiled, immutable set of rules: Aho-Corasick automata
+// (one per script group) over the normalised phrases of every rule, the regexes, and
 // the composite rules in evaluation order. Safe for concurrent use.
 type RuleSet struct {
 	rules    []*Rule
@@ -61,19 +59,27 @@ func (rs *RuleSet) Rule(id string) *Rule { return rs.byID[id] }
 // each after the rules it depends on.
 func (rs *RuleSet) Composites() []int { return rs.order }
 
+// Match is one occurrence of a pattern: PatternID at b[Start:End].
+type Match struct {
+	PatternID  int
+	Start, End int
+}
+
 // FindAll returns every (overlapping) occurrence of a pattern in the
-// normalised text b, with global pattern ids. Word boundaries are the
-// caller's to check. Only the automata of the scripts present in b run.
-func (rs *RuleSet) FindAll(b []byte) []ahocorasick.Match {
+// normalised text b, with global pattern ids, by end and longest first at
+// each end. Word boundaries are the caller's to check. Only the automata
+// of the scripts present in b run.
+func (rs *RuleSet) FindAll(b []byte) []Match {
 	present := scriptsIn(b)
-	var out []ahocorasick.Match
+	var out []Match
 	for _, sa := range rs.autos {
 		if sa.script != scriptCommon && present&(1<<sa.script) == 0 {
 			continue
 		}
-		for _, m := range sa.auto.FindAllOverlapping(b) {
-			m.PatternID = sa.ids[m.PatternID]
-			out = append(out, m)
+		n := len(out)
+		out = sa.auto.findAll(b, out)
+		for i := n; i < len(out); i++ {
+			out[i].PatternID = sa.ids[out[i].PatternID]
 		}
 	}
 	return out
@@ -325,15 +331,11 @@ func (c *compiler) build() {
 		if len(ids) == 0 {
 			continue
 		}
-		b := ahocorasick.NewBuilder().SetMatchKind(ahocorasick.LeftmostLongest)
-		for _, id := range ids {
-			b.AddPattern([]byte(c.rs.patterns[id]))
+		ps := make([]string, len(ids))
+		for i, id := range ids {
+			ps[i] = c.rs.patterns[id]
 		}
-		a, err := b.Build()
-		if err != nil {
-			c.errs = append(c.errs, fmt.Errorf("build automaton: %w", err))
-			return
-		}
+		a := buildAutomaton(ps)
 		c.rs.autos = append(c.rs.autos, scriptAuto{script: sc, auto: a, ids: ids})
 	}
 }

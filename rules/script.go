@@ -3,8 +3,6 @@ package rules
 import (
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/coregx/ahocorasick"
 )
 
 // script groups patterns by the writing system of their first letter.
@@ -23,7 +21,7 @@ const (
 
 type scriptAuto struct {
 	script script
-	auto   *ahocorasick.Automaton
+	auto   *automaton
 	ids    []int // automaton pattern id → RuleSet pattern id
 }
 
