@@ -30,6 +30,7 @@ type phoneRegion struct {
 	ndd     *regexp.Regexp // whole national prefix for parsing, anchored; nil when none
 	lengths uint32         // bit n: a national number of n digits is possible
 	general *regexp.Regexp // every national number of the calling code, anchored
+	typed   *regexp.Regexp // any number type's pattern, anchored; nil for a shared code
 }
 
 // phoneRegions holds the check for every region of regionsFor.
@@ -92,7 +93,29 @@ func newPhoneRegion(md *phonenumbers.PhoneMetadata, byID map[string]*phonenumber
 	if pr.general, err = regexp.Compile(`^(?:` + strings.Join(general, "|") + `)$`); err != nil {
 		return exact
 	}
+	// A valid number is of some type: fixed line, mobile, toll free...
+	// For a code of one region that is a much narrower pattern (for +1 it
+	// would be dozens of regions' patterns: the general one has to do).
+	if regs := phonenumbers.GetRegionCodesForCountryCode(int(pr.ccN)); len(regs) == 1 {
+		var typed []string
+		for _, d := range numberTypes(byID[regs[0]]) {
+			if p := d.GetNationalNumberPattern(); p != "" {
+				typed = append(typed, p)
+			}
+		}
+		if len(typed) > 0 {
+			if pr.typed, err = regexp.Compile(`^(?:` + strings.Join(typed, "|") + `)$`); err != nil {
+				return exact
+			}
+		}
+	}
 	return pr
+}
+
+// numberTypes are the descriptions IsValidNumber tries a number against.
+func numberTypes(md *phonenumbers.PhoneMetadata) []*phonenumbers.PhoneNumberDesc {
+	return []*phonenumbers.PhoneNumberDesc{md.GetFixedLine(), md.GetMobile(), md.GetTollFree(), md.GetPremiumRate(),
+		md.GetSharedCost(), md.GetVoip(), md.GetPersonalNumber(), md.GetPager(), md.GetUan(), md.GetVoicemail()}
 }
 
 // maxPrefix is the longest national or international prefix tried.
@@ -148,7 +171,7 @@ func (pr *phoneRegion) valid(nsn string) bool {
 	}
 	// IsValidNumber checks the region's general pattern first too, after
 	// building strings and taking a lock; most candidates end here.
-	if !pr.general.MatchString(nsn) {
+	if !pr.general.MatchString(nsn) || pr.typed != nil && !pr.typed.MatchString(nsn) {
 		return false
 	}
 	nn, err := strconv.ParseUint(nsn, 10, 64)
