@@ -65,6 +65,20 @@ func sample(text string) *scriptSample {
 			break
 		}
 		n++
+		if r < 0x80 { // ASCII, most of most ads: no table lookups
+			switch {
+			case 'a' <= r && r <= 'z', 'A' <= r && r <= 'Z':
+				if s.counts[0] == 0 {
+					s.scripts++
+				}
+				s.counts[0]++
+				s.total++
+				s.latin.WriteByte(byte(r))
+			case r == ' ' || r == '\n' || '0' <= r && r <= '9':
+				s.latin.WriteByte(byte(r))
+			}
+			continue
+		}
 		if !unicode.IsLetter(r) {
 			if r == ' ' || r == '\n' || unicode.IsDigit(r) {
 				s.latin.WriteRune(r)

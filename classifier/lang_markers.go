@@ -111,10 +111,14 @@ var (
 // alone goes to lingua.
 func latinByStopwords(words []string) (string, bool) {
 	best, second, lang := 0, 0, "en"
+	trimmed := make([]string, len(words))
+	for i, w := range words {
+		trimmed[i] = strings.Trim(w, ".,:;!?()\"'")
+	}
 	for _, l := range []string{"en", "fr", "id", "ms", "sw", "tl"} {
 		n := 0
-		for _, w := range words {
-			if stopwords[l][strings.Trim(w, ".,:;!?()\"'")] {
+		for _, w := range trimmed {
+			if stopwords[l][w] {
 				n++
 			}
 		}
