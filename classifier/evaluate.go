@@ -301,7 +301,7 @@ func idiomAround(u *rules.Unless, b []byte, ws, we int, m match) bool {
 			if s > 0 {
 				end = after[s-1]
 			}
-			if p+s > 0 && (end <= m.start || start >= m.end) && u.Idiom(string(b[start:end])) {
+			if p+s > 0 && (end <= m.start || start >= m.end) && u.Idiom(b[start:end]) {
 				return true
 			}
 		}
@@ -315,7 +315,7 @@ func idiomIn(u *rules.Unless, ws [][]byte, i, j int) bool {
 	n := u.IdiomWords()
 	for a := max(0, j-n); a <= i; a++ {
 		for e := j; e <= min(len(ws), a+n); e++ {
-			if e-a > j-i && u.Idiom(string(bytes.Join(ws[a:e], []byte{' '}))) {
+			if e-a > j-i && u.Idiom(bytes.Join(ws[a:e], []byte{' '})) {
 				return true
 			}
 		}

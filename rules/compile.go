@@ -256,14 +256,14 @@ func (c *compiler) idioms() *idioms {
 	return c.notneg
 }
 
-func (c *compiler) negSet(phrases []string, maxWords *int) map[string]bool {
-	m := map[string]bool{}
+func (c *compiler) negSet(phrases []string, maxWords *int) phraseSet {
+	var m phraseSet
 	for _, ph := range c.expand(phrases) {
 		n := norm.String(ph)
 		if n == "" {
 			continue
 		}
-		m[n] = true
+		m.add(n)
 		*maxWords = max(*maxWords, strings.Count(n, " ")+1)
 	}
 	return m

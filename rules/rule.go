@@ -78,22 +78,52 @@ type Unless struct {
 	// words on belongs to the next clause.
 	WindowAfter int
 
-	before, after map[string]bool // normalised phrases, set at compile
-	maxWords      int             // longest phrase in words
-	idioms        *idioms         // shared: word groups where a negation word does not negate
+	before, after phraseSet // normalised phrases, set at compile
+	maxWords      int       // longest phrase in words
+	idioms        *idioms   // shared: word groups where a negation word does not negate
 }
 
 // idioms are word groups that contain a negation word without negating
 // ("قبل ما" is "before", "not only", "no later than"), from the packs'
 // $notneg list. One set serves every rule.
 type idioms struct {
-	set      map[string]bool
+	set      phraseSet
 	maxWords int
+}
+
+// phraseSet is a set of normalised phrases. Negation windows ask it about
+// every run of words around every candidate match, nearly always in
+// vain: a 1,024-bit filter on length and first and last byte answers most
+// of those without hashing the words.
+type phraseSet struct {
+	m      map[string]bool
+	filter [16]uint64
+}
+
+func phraseKey(p []byte) uint {
+	if len(p) == 0 {
+		return 0
+	}
+	return (uint(len(p))*131 + uint(p[0])*31 + uint(p[len(p)-1])) & 1023
+}
+
+func (s *phraseSet) add(p string) {
+	if s.m == nil {
+		s.m = map[string]bool{}
+	}
+	s.m[p] = true
+	k := phraseKey([]byte(p))
+	s.filter[k>>6] |= 1 << (k & 63)
+}
+
+func (s *phraseSet) has(p []byte) bool {
+	k := phraseKey(p)
+	return s.filter[k>>6]&(1<<(k&63)) != 0 && s.m[string(p)]
 }
 
 // Idiom reports whether the normalised words are a group in which a
 // negation word does not negate.
-func (u *Unless) Idiom(words string) bool { return u.idioms != nil && u.idioms.set[words] }
+func (u *Unless) Idiom(words []byte) bool { return u.idioms != nil && u.idioms.set.has(words) }
 
 // IdiomWords is the length in words of the longest idiom (0 without any).
 func (u *Unless) IdiomWords() int {
@@ -105,11 +135,11 @@ func (u *Unless) IdiomWords() int {
 
 // NegatedBefore reports whether the normalised phrase is one of the
 // rule's before-negations (no copy of the phrase is made).
-func (u *Unless) NegatedBefore(phrase []byte) bool { return u.before[string(phrase)] }
+func (u *Unless) NegatedBefore(phrase []byte) bool { return u.before.has(phrase) }
 
 // NegatedAfter reports whether the normalised phrase is one of the rule's
 // after-negations.
-func (u *Unless) NegatedAfter(phrase []byte) bool { return u.after[string(phrase)] }
+func (u *Unless) NegatedAfter(phrase []byte) bool { return u.after.has(phrase) }
 
 // MaxWords is the length in words of the longest negation phrase.
 func (u *Unless) MaxWords() int { return u.maxWords }
