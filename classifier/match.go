@@ -37,6 +37,7 @@ type occurrences struct {
 	slab    []*ruleOccs // every ruleOccs ever handed out, the first n in use
 	n       int
 	touched []int32
+	matches []rules.Match // the automata's output, reused field to field
 }
 
 type ruleOccs struct {
@@ -72,6 +73,9 @@ func (o *occurrences) reset() {
 	}
 	o.touched = o.touched[:0]
 	o.n = 0
+	if cap(o.matches) > 1<<14 {
+		o.matches = nil // a huge ad's buffer is not kept in the pool
+	}
 }
 
 // scan runs the automaton over every field and keeps the occurrences that
@@ -86,7 +90,8 @@ func scan(rs *rules.RuleSet, fields []field) *occurrences {
 func scanInto(rs *rules.RuleSet, fields []field, o *occurrences) {
 	for fi, f := range fields {
 		b := f.n.Bytes()
-		for _, m := range rs.FindAll(b) {
+		o.matches = rs.AppendMatches(o.matches[:0], b)
+		for _, m := range o.matches {
 			if !leftBoundary(b, m.Start, m.End) {
 				continue
 			}

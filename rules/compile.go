@@ -69,9 +69,12 @@ type Match struct {
 // normalised text b, with global pattern ids, by end and longest first at
 // each end. Word boundaries are the caller's to check. Only the automata
 // of the scripts present in b run.
-func (rs *RuleSet) FindAll(b []byte) []Match {
+func (rs *RuleSet) FindAll(b []byte) []Match { return rs.AppendMatches(nil, b) }
+
+// AppendMatches is FindAll appending to out: a caller that reuses out
+// from text to text does not grow a new slice each time.
+func (rs *RuleSet) AppendMatches(out []Match, b []byte) []Match {
 	present := scriptsIn(b)
-	var out []Match
 	for _, sa := range rs.autos {
 		if sa.script != scriptCommon && present&(1<<sa.script) == 0 {
 			continue
