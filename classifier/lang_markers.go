@@ -25,12 +25,13 @@ var (
 	persianMarkers = set("است", "می", "برای", "این", "شما", "کار", "با", "به")
 )
 
+// markerCount is the number of distinct words of m among words.
 func markerCount(words []string, m map[string]bool) int {
-	seen := map[string]bool{}
+	var seen []string // few: a slice, not a map
 	for _, w := range words {
 		w = strings.Trim(w, ".,:;!?()\"'")
-		if m[w] {
-			seen[w] = true
+		if m[w] && !contains(seen, w) {
+			seen = append(seen, w)
 		}
 	}
 	return len(seen)
