@@ -2,6 +2,8 @@ package rules
 
 import (
 	"errors"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -28,6 +30,41 @@ func FuzzParsePack(f *testing.F) {
 		if len(cerrs) == 0 && rs != nil {
 			rs.FindAll(data)
 			rs.Lint()
+		}
+	})
+}
+
+// FuzzAutomaton: patterns (the first input split at "|", empty and
+// repeated ones dropped) found in text agree with the naive search.
+func FuzzAutomaton(f *testing.F) {
+	f.Add("he|she|his|hers", "ushers and his")
+	f.Add("a|aa|aaa|b", "aaaabaaa")
+	f.Add("عمل|ال|العمل", "بالعمل العمل")
+	f.Add("x\x00|\xff\xfe|\x00", "\x00x\x00\xff\xfe")
+	f.Fuzz(func(t *testing.T, pats, text string) {
+		var ps []string
+		for _, p := range strings.Split(pats, "|") {
+			if p != "" && !slices.Contains(ps, p) {
+				ps = append(ps, p)
+			}
+		}
+		if len(ps) == 0 || len(ps) > 64 || len(text) > 4096 {
+			return
+		}
+		got := buildAutomaton(ps).findAll([]byte(text), nil)
+		var want []Match
+		for end := 1; end <= len(text); end++ {
+			var here []Match
+			for id, p := range ps {
+				if strings.HasSuffix(text[:end], p) {
+					here = append(here, Match{id, end - len(p), end})
+				}
+			}
+			slices.SortFunc(here, func(x, y Match) int { return x.Start - y.Start }) // longest first
+			want = append(want, here...)
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("patterns %q in %q:\n got %v\nwant %v", ps, text, got, want)
 		}
 	})
 }
