@@ -121,11 +121,37 @@ func wordsIn(gap []byte) int {
 // structured thing (an age, hours, a licence number) sits next to it.
 const regexWindow = 80
 
+// regexPrefilter turns on the regexes' prefilters (rules.Prefilter): off
+// only in tests, which check that it changes no verdict.
+var regexPrefilter = true
+
 // regexMatches runs a rule's regexes around each trigger, within its
-// sentence, once per window.
+// sentence, once per window; a regex runs only on a window that holds
+// what every match of it holds (its prefilter: literals, a digit).
 func regexMatches(r *rules.Rule, fields []field, triggers []occ) []match {
-	// Windows of nearby triggers overlap ("pay the fee, deposit 50k"):
-	// merged, each byte is searched once.
+	var ms []match
+	for _, sp := range regexWindows(fields, triggers) {
+		b := fields[sp.field].n.Bytes()
+		w := b[sp.start:sp.end]
+		in := rules.BytesIn(w)
+		for i, re := range r.Regex {
+			if regexPrefilter && !r.RegexNeed[i].MayMatch(w, &in) {
+				continue // the window lacks a literal every match holds
+			}
+			for _, loc := range re.FindAllIndex(w, maxMatchesPerRule) {
+				if loc[0] < loc[1] {
+					ms = append(ms, match{r.Index(), sp.field, sp.start + loc[0], sp.start + loc[1]})
+				}
+			}
+		}
+	}
+	return ms
+}
+
+// regexWindows are the windows around triggers, merged: windows of
+// nearby triggers overlap ("pay the fee, deposit 50k"), and merged, each
+// byte is searched once.
+func regexWindows(fields []field, triggers []occ) []occ {
 	spans := make([]occ, 0, len(triggers))
 	for _, t := range triggers {
 		s, e := regexSpan(fields[t.field].n.Bytes(), t)
@@ -145,31 +171,7 @@ func regexMatches(r *rules.Rule, fields []field, triggers []occ) []match {
 		}
 		merged = append(merged, sp)
 	}
-	var ms []match
-	for _, sp := range merged {
-		b := fields[sp.field].n.Bytes()
-		digit := hasDigit(b[sp.start:sp.end])
-		for i, re := range r.Regex {
-			if !digit && r.RegexDigit[i] {
-				continue // a regex that needs a digit, in a window without one
-			}
-			for _, loc := range re.FindAllIndex(b[sp.start:sp.end], maxMatchesPerRule) {
-				if loc[0] < loc[1] {
-					ms = append(ms, match{r.Index(), sp.field, sp.start + loc[0], sp.start + loc[1]})
-				}
-			}
-		}
-	}
-	return ms
-}
-
-func hasDigit(b []byte) bool {
-	for _, c := range b {
-		if c >= '0' && c <= '9' {
-			return true
-		}
-	}
-	return false
+	return merged
 }
 
 // regexSpan is the window around a trigger: regexWindow bytes each side,

@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"regexp/syntax"
 	"strings"
 	"unicode"
 
@@ -224,11 +223,9 @@ func (c *compiler) expand(in []string) []string {
 }
 
 func (c *compiler) patternsOf(r *Rule) {
-	r.RegexDigit = make([]bool, len(r.Regex))
+	r.RegexNeed = make([]*Prefilter, len(r.Regex))
 	for i, re := range r.Regex {
-		if sy, err := syntax.Parse(re.String(), syntax.Perl); err == nil {
-			r.RegexDigit[i] = needsDigit(sy.Simplify())
-		}
+		r.RegexNeed[i] = NewPrefilter(re.String())
 	}
 	c.addAll(r, RolePhrase, r.Phrases)
 	c.addAll(r, RoleTrigger, r.Trigger)
@@ -341,41 +338,4 @@ func (c *compiler) build() {
 		a := buildAutomaton(ps)
 		c.rs.autos = append(c.rs.autos, scriptAuto{script: sc, auto: a, ids: ids})
 	}
-}
-
-// needsDigit reports whether every match of re holds an ASCII digit.
-func needsDigit(re *syntax.Regexp) bool {
-	switch re.Op {
-	case syntax.OpLiteral:
-		for _, r := range re.Rune {
-			if r >= '0' && r <= '9' {
-				return true
-			}
-		}
-	case syntax.OpCharClass:
-		for i := 0; i+1 < len(re.Rune); i += 2 {
-			if re.Rune[i] < '0' || re.Rune[i+1] > '9' {
-				return false
-			}
-		}
-		return len(re.Rune) > 0
-	case syntax.OpCapture, syntax.OpPlus:
-		return needsDigit(re.Sub[0])
-	case syntax.OpRepeat:
-		return re.Min > 0 && needsDigit(re.Sub[0])
-	case syntax.OpConcat:
-		for _, sub := range re.Sub {
-			if needsDigit(sub) {
-				return true
-			}
-		}
-	case syntax.OpAlternate:
-		for _, sub := range re.Sub {
-			if !needsDigit(sub) {
-				return false
-			}
-		}
-		return len(re.Sub) > 0
-	}
-	return false
 }

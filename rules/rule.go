@@ -37,9 +37,10 @@ type Rule struct {
 
 	Phrases []string         // as written; matched after normalisation at word boundaries
 	Regex   []*regexp.Regexp // on normalised text; structured things only
-	// RegexDigit[i] is true when every match of Regex[i] holds an ASCII
-	// digit: a window without one need not be searched (set at compile).
-	RegexDigit []bool
+	// RegexNeed[i] is what every match of Regex[i] contains (literals,
+	// a digit): a window that lacks it need not be searched (set at
+	// compile; nil when it demands nothing).
+	RegexNeed []*Prefilter
 	// Trigger phrases gate the regexes: they run only on the sentences
 	// where a trigger occurs, which keeps regexes off the hot path.
 	Trigger []string
