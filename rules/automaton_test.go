@@ -77,12 +77,12 @@ func TestAutomatonWideStates(t *testing.T) {
 	}
 }
 
-// corpusTexts: every ad of the dev corpus and the probe sets, normalised
-// as the classifier sees them.
-func corpusTexts(t testing.TB) [][]byte {
+// corpusRaw: title and body of every ad of the probe sets and the dev
+// corpus.
+func corpusRaw(t testing.TB) []string {
 	files, _ := filepath.Glob("../internal/eval/testdata/probes/*.jsonl")
 	files = append(files, "../../shared/data/dev-ads.jsonl")
-	var out [][]byte
+	var out []string
 	for _, name := range files {
 		f, err := os.Open(name)
 		if err != nil {
@@ -95,12 +95,21 @@ func corpusTexts(t testing.TB) [][]byte {
 			if err := json.Unmarshal(sc.Bytes(), &ad); err != nil {
 				t.Fatalf("%s: %v", name, err)
 			}
-			out = append(out, norm.Normalize(ad.Title+"\n"+ad.Body).Bytes())
+			out = append(out, ad.Title+"\n"+ad.Body)
 		}
 		f.Close()
 	}
 	if len(out) < 2000 {
 		t.Fatalf("corpus: %d texts; want the dev corpus and the probes", len(out))
+	}
+	return out
+}
+
+// corpusTexts: corpusRaw normalised, as the classifier sees it.
+func corpusTexts(t testing.TB) [][]byte {
+	var out [][]byte
+	for _, s := range corpusRaw(t) {
+		out = append(out, norm.Normalize(s).Bytes())
 	}
 	return out
 }

@@ -1,11 +1,7 @@
 package rules
 
 import (
-	"bufio"
-	"encoding/json"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"regexp"
 	"regexp/syntax"
 	"strings"
@@ -226,7 +222,7 @@ func TestPrefilterCorpus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	texts := corpusTexts(t)
+	texts := corpusRaw(t)
 	for _, r := range rs.Rules() {
 		texts = append(texts, r.Examples.Match...)
 		texts = append(texts, r.Examples.NoMatch...)
@@ -307,31 +303,4 @@ func windowOf(b []byte, s, e int) (int, int) {
 		hi++
 	}
 	return lo, hi
-}
-
-// corpusTexts are the titles and bodies of the dev corpus and the probes.
-func corpusTexts(t *testing.T) []string {
-	files, _ := filepath.Glob("../internal/eval/testdata/probes/*.jsonl")
-	files = append(files, "../../shared/data/dev-ads.jsonl")
-	var out []string
-	for _, name := range files {
-		f, err := os.Open(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sc := bufio.NewScanner(f)
-		sc.Buffer(nil, 1<<20)
-		for sc.Scan() {
-			var ad struct{ Title, Body string }
-			if err := json.Unmarshal(sc.Bytes(), &ad); err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, ad.Title, ad.Body)
-		}
-		f.Close()
-	}
-	if len(files) < 2 || len(out) < 2000 {
-		t.Fatalf("corpus: %d files, %d texts", len(files), len(out))
-	}
-	return out
 }
