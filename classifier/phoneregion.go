@@ -171,8 +171,8 @@ func (pr *phoneRegion) valid(nsn string) bool {
 	}
 	// IsValidNumber checks the region's general pattern first too, after
 	// building strings and taking a lock; most candidates end here.
-	if !pr.general.MatchString(nsn) || pr.typed != nil && !pr.typed.MatchString(nsn) {
-		return false
+	if pr.typed != nil && !pr.typed.MatchString(nsn) || pr.typed == nil && !pr.general.MatchString(nsn) {
+		return false // either is necessary; the typed one is the narrower
 	}
 	nn, err := strconv.ParseUint(nsn, 10, 64)
 	if err != nil {
