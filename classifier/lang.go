@@ -58,6 +58,7 @@ var scriptNames = [...]string{"latin", "arabic", "devanagari", "bengali", "sinha
 
 func sample(text string) *scriptSample {
 	s := &scriptSample{}
+	s.latin.Grow(min(len(text), 2*sampleRunes)) // one allocation, not a doubling series
 	n, end := 0, len(text)
 	for i, r := range text {
 		if n >= sampleRunes {
