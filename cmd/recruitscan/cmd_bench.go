@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -32,6 +33,7 @@ type benchFlags struct {
 	mb         int
 	rg         string
 	cpuprofile string
+	rounds     int
 }
 
 // runBench: recruitscan bench classify. It replicates the dev corpus to
@@ -50,8 +52,12 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	fs.IntVar(&bf.mb, "mb", 50, "megabytes of ad text to classify")
 	fs.StringVar(&bf.rg, "rg", "rg", "ripgrep binary for the reference run (\"\" to skip)")
 	fs.StringVar(&bf.cpuprofile, "cpuprofile", "", "write a CPU profile of the measured runs to this file")
+	fs.IntVar(&bf.rounds, "rounds", 3, "interleaved rounds; each row shows its fastest and slowest")
 	if err := fs.Parse(args[1:]); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if bf.rounds < 1 {
+		return fmt.Errorf("%w: --rounds must be at least 1", errUsage)
 	}
 	runtime.GOMAXPROCS(1) // one core, as the targets are stated
 	return benchClassify(ctx, env.Stdout, bf)
@@ -114,15 +120,16 @@ func benchClassify(ctx context.Context, w io.Writer, bf benchFlags) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	// Two rounds, interleaved, each row keeping its faster run: on a shared
-	// machine a burst of other load then hits one run, not one row.
-	var full, bare, match result
-	for range 2 {
-		full = full.best(measure(ctx, func(a recruitscan.Ad) { c.Classify(a) }, ads))
-		bare = bare.best(measure(ctx, func(a recruitscan.Ad) { rulesOnly.Classify(a) }, ads))
-		match = match.best(measure(ctx, func(a recruitscan.Ad) { c.Match(a.Title, a.Body) }, ads))
+	// Rounds, interleaved, each row keeping its fastest and slowest run:
+	// on a shared machine a burst of other load then hits one run, not
+	// one row, and the spread shows how noisy the machine was.
+	var full, bare, match spread
+	for range bf.rounds {
+		full.add(measure(ctx, func(a recruitscan.Ad) { c.Classify(a) }, ads))
+		bare.add(measure(ctx, func(a recruitscan.Ad) { rulesOnly.Classify(a) }, ads))
+		match.add(measure(ctx, func(a recruitscan.Ad) { c.Match(a.Title, a.Body) }, ads))
 	}
-	fmt.Fprintf(w, "\n%-32s %12s %12s %12s %10s\n", "one core", "ads/s", "MB/s (CPU)", "MB/s (wall)", "CPU s")
+	fmt.Fprintf(w, "\n%-32s %12s %12s %12s %10s %14s\n", "one core, fastest of "+strconv.Itoa(bf.rounds), "ads/s", "MB/s (CPU)", "MB/s (wall)", "CPU s", "slowest ads/s")
 	full.print(w, "full classifier", len(ads), size)
 	bare.print(w, "full classifier, no text model", len(ads), size)
 	match.print(w, "normalisation + matching", len(ads), size)
@@ -131,8 +138,8 @@ func benchClassify(ctx context.Context, w io.Writer, bf benchFlags) error {
 		if err != nil {
 			fmt.Fprintf(w, "%-32s %v\n", "ripgrep -F -i -c -f phrases", err)
 		} else {
-			rg.print(w, "ripgrep -F -i -c -f phrases", len(ads), size)
-			fmt.Fprintf(w, "\nnormalisation+matching / ripgrep (CPU MB/s): %.2fx\n", match.rate(size)/rg.rate(size))
+			rg.print(w, "ripgrep -F -i -c -f phrases", len(ads), size, "-")
+			fmt.Fprintf(w, "\nnormalisation+matching / ripgrep (CPU MB/s): %.2fx\n", match.best.rate(size)/rg.rate(size))
 		}
 	}
 	fmt.Fprintf(w, "classifier heap after classifying the corpus once (rules, automata, tables, language models): %.1f MB\n", mb(heap))
@@ -187,20 +194,28 @@ type result struct {
 
 func (r result) rate(size int64) float64 { return mb(size) / r.cpu.Seconds() }
 
-// best is the faster of r and o; the zero result counts as none.
-func (r result) best(o result) result {
-	if r.cpu == 0 || o.cpu < r.cpu {
-		return o
+// spread is a row's fastest and slowest run.
+type spread struct{ best, worst result }
+
+func (s *spread) add(r result) {
+	if s.best.cpu == 0 || r.cpu < s.best.cpu {
+		s.best = r
 	}
-	return r
+	if r.cpu > s.worst.cpu {
+		s.worst = r
+	}
 }
 
-func (r result) print(w io.Writer, name string, n int, size int64) {
+func (s spread) print(w io.Writer, name string, n int, size int64) {
+	s.best.print(w, name, n, size, fmt.Sprintf("%.0f", float64(n)/s.worst.cpu.Seconds()))
+}
+
+func (r result) print(w io.Writer, name string, n int, size int64, slowest string) {
 	ads := "-"
 	if n > 0 && !strings.HasPrefix(name, "ripgrep") {
 		ads = fmt.Sprintf("%.0f", float64(n)/r.cpu.Seconds())
 	}
-	fmt.Fprintf(w, "%-32s %12s %12.1f %12.1f %10.2f\n", name, ads, r.rate(size), mb(size)/r.wall.Seconds(), r.cpu.Seconds())
+	fmt.Fprintf(w, "%-32s %12s %12.1f %12.1f %10.2f %14s\n", name, ads, r.rate(size), mb(size)/r.wall.Seconds(), r.cpu.Seconds(), slowest)
 }
 
 // measure runs fn over every ad on one locked OS thread and reports that
