@@ -336,24 +336,64 @@ func isWordByte(c byte) bool {
 }
 
 // containsFold reports whether s contains sub, a lower-case ASCII string,
-// in any ASCII case. It compares bytes: one pass, no allocation.
+// in any ASCII case. Candidates are found with IndexByte (vectorised) for
+// each case of sub's first byte; no allocation.
 func containsFold(s, sub string) bool {
+	if sub == "" {
+		return true
+	}
+	lo, up := sub[0], sub[0]
+	if 'a' <= lo && lo <= 'z' {
+		up = lo - 'a' + 'A'
+	}
+	nextLo, nextUp := -1, -1 // the next position of each case at or after i; -2: none left
 	for i := 0; i+len(sub) <= len(s); i++ {
-		j := 0
-		for ; j < len(sub); j++ {
-			c := s[i+j]
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			if c != sub[j] {
-				break
+		if nextLo != -2 && nextLo < i {
+			if j := strings.IndexByte(s[i:], lo); j >= 0 {
+				nextLo = i + j
+			} else {
+				nextLo = -2
 			}
 		}
-		if j == len(sub) {
+		if nextUp != -2 && nextUp < i {
+			if j := strings.IndexByte(s[i:], up); j >= 0 {
+				nextUp = i + j
+			} else {
+				nextUp = -2
+			}
+		}
+		switch {
+		case nextLo == -2 && nextUp == -2:
+			return false
+		case nextLo == -2:
+			i = nextUp
+		case nextUp == -2:
+			i = nextLo
+		default:
+			i = min(nextLo, nextUp)
+		}
+		if i+len(sub) > len(s) {
+			return false
+		}
+		if equalFoldASCII(s[i:i+len(sub)], sub) {
 			return true
 		}
 	}
 	return false
+}
+
+// equalFoldASCII: t equals sub (lower-case ASCII) in any ASCII case.
+func equalFoldASCII(t, sub string) bool {
+	for j := 0; j < len(sub); j++ {
+		c := t[j]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != sub[j] {
+			return false
+		}
+	}
+	return true
 }
 
 var normCurrencies = sync.OnceValue(func() map[string]string {

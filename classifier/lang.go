@@ -209,17 +209,17 @@ func (l *langID) langOfScript(sc string, s *scriptSample) string {
 
 // latinLang tells Arabizi and Roman Urdu by markers, then asks lingua.
 func (l *langID) latinLang(text string) string {
-	words := strings.Fields(strings.ToLower(text))
-	if isArabizi(words) {
+	c := countLatin(strings.Fields(strings.ToLower(text)))
+	if c.arabizi() {
 		return "ar-Latn"
 	}
-	if markerCount(words, romanUrdu) >= 3 {
+	if c.markers[setRomanUrdu] >= 3 {
 		return "ur-Latn"
 	}
-	if markerCount(words, taglish) >= 3 {
+	if c.markers[setTaglish] >= 3 {
 		return "tl"
 	}
-	if lang, ok := latinByStopwords(words); ok || !l.useModel {
+	if lang, ok := c.byStopwords(); ok || !l.useModel {
 		return lang
 	}
 	if len(text) > linguaSample {

@@ -37,16 +37,78 @@ func markerCount(words []string, m map[string]bool) int {
 	return len(seen)
 }
 
-// isArabizi: words mixing Latin letters with the digits that stand for
-// Arabic letters (3 ع, 7 ح, 2 ء, 5 خ, 9 ص), or several Arabizi words.
-func isArabizi(words []string) bool {
-	mixed := 0
-	for _, w := range words {
-		if hasArabiziDigit(w) {
-			mixed++
+// Marker sets of the Latin-script sample, counted in one pass.
+const (
+	setArabizi = iota
+	setRomanUrdu
+	setTaglish
+	setIndonesianOnly
+	setMalayOnly
+	numMarkerSets
+)
+
+// stopLangs are the languages whose stopwords are counted, in the order
+// ties are broken.
+var stopLangs = [...]string{"en", "fr", "id", "ms", "sw", "tl"}
+
+// latinWords maps a word to the marker sets (bit i) and the stopword
+// lists (bit numMarkerSets+k for stopLangs[k]) holding it: one lookup
+// per word instead of one per list.
+var latinWords = func() map[string]uint16 {
+	m := map[string]uint16{}
+	for i, set := range [numMarkerSets]map[string]bool{arabiziWords, romanUrdu, taglish, indonesianOnly, malayOnly} {
+		for w := range set {
+			m[w] |= 1 << i
 		}
 	}
-	markers := markerCount(words, arabiziWords)
+	for k, l := range stopLangs {
+		for w := range stopwords[l] {
+			m[w] |= 1 << (numMarkerSets + k)
+		}
+	}
+	return m
+}()
+
+// latinCounts is what the Latin-script language decision needs from the
+// words: per marker set its distinct words, per stopword list its
+// occurrences, and the words with Arabizi digits.
+type latinCounts struct {
+	markers [numMarkerSets]int
+	stops   [len(stopLangs)]int
+	mixed   int
+}
+
+func countLatin(words []string) latinCounts {
+	var c latinCounts
+	var seen [numMarkerSets][]string
+	for _, w := range words {
+		if hasArabiziDigit(w) {
+			c.mixed++
+		}
+		w = strings.Trim(w, ".,:;!?()\"'")
+		bits := latinWords[w]
+		if bits == 0 {
+			continue
+		}
+		for i := range c.markers {
+			if bits&(1<<i) != 0 && !contains(seen[i], w) {
+				seen[i] = append(seen[i], w)
+				c.markers[i]++
+			}
+		}
+		for k := range c.stops {
+			if bits&(1<<(numMarkerSets+k)) != 0 {
+				c.stops[k]++
+			}
+		}
+	}
+	return c
+}
+
+// arabizi: words mixing Latin letters with the digits that stand for
+// Arabic letters (3 ع, 7 ح, 2 ء, 5 خ, 9 ص), or several Arabizi words.
+func (c latinCounts) arabizi() bool {
+	mixed, markers := c.mixed, c.markers[setArabizi]
 	return (mixed >= 2 && markers >= 1) || mixed >= 4 || (mixed >= 1 && markers >= 3) || markers >= 5
 }
 
@@ -107,23 +169,13 @@ var (
 	malayOnly      = set("boleh", "sahaja", "jawatan", "kosong", "syarikat", "kerana", "iaitu", "pejabat", "pasport", "cuti", "sila", "memohon", "kelayakan", "ringgit")
 )
 
-// latinByStopwords returns the language whose stopwords lead clearly.
+// byStopwords returns the language whose stopwords lead clearly.
 // Indonesian and Malay share most function words: a lead between them
 // alone goes to lingua.
-func latinByStopwords(words []string) (string, bool) {
+func (c latinCounts) byStopwords() (string, bool) {
 	best, second, lang := 0, 0, "en"
-	trimmed := make([]string, len(words))
-	for i, w := range words {
-		trimmed[i] = strings.Trim(w, ".,:;!?()\"'")
-	}
-	for _, l := range []string{"en", "fr", "id", "ms", "sw", "tl"} {
-		n := 0
-		for _, w := range trimmed {
-			if stopwords[l][w] {
-				n++
-			}
-		}
-		switch {
+	for k, l := range stopLangs {
+		switch n := c.stops[k]; {
 		case n > best:
 			best, second, lang = n, best, l
 		case n > second:
@@ -133,7 +185,7 @@ func latinByStopwords(words []string) (string, bool) {
 	if lang == "id" {
 		// Indonesian and Malay share their function words: decide by the
 		// words only one of them uses, else leave it to the model.
-		id, ms := markerCount(words, indonesianOnly), markerCount(words, malayOnly)
+		id, ms := c.markers[setIndonesianOnly], c.markers[setMalayOnly]
 		switch {
 		case id > ms:
 			return "id", best >= 2
