@@ -2,6 +2,7 @@ package store
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -276,8 +277,11 @@ func TestQueueFiltersMatchBruteForce(t *testing.T) {
 		// Drain: claim and decide everything waiting, in queue order.
 		for {
 			it, err := e.s.ClaimNext(ctx, reviewer("zed"))
-			if err != nil {
+			if errors.Is(err, recruitscan.ErrQueueEmpty) {
 				break
+			}
+			if err != nil {
+				t.Fatal(err)
 			}
 			if err := decideErr(e, it.ID, reviewer("zed"), recruitscan.DecisionConfirm); err != nil {
 				t.Fatal(err)
