@@ -10,21 +10,26 @@ import (
 	"github.com/recruitscan/recruitscan/rules"
 )
 
-func devAds(tb testing.TB) []recruitscan.Ad {
-	f, err := os.Open("../../shared/data/dev-ads.jsonl")
-	if err != nil {
-		tb.Fatalf("dev corpus: %v", err)
-	}
-	defer f.Close()
+func devAds(tb testing.TB) []recruitscan.Ad { return readAds(tb, "../../shared/data/dev-ads.jsonl") }
+
+// readAds reads the ads of JSONL files.
+func readAds(tb testing.TB, files ...string) []recruitscan.Ad {
 	var ads []recruitscan.Ad
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		var ad recruitscan.Ad
-		if err := json.Unmarshal(sc.Bytes(), &ad); err != nil {
-			tb.Fatal(err)
+	for _, name := range files {
+		f, err := os.Open(name)
+		if err != nil {
+			tb.Fatalf("corpus: %v", err)
 		}
-		ads = append(ads, ad)
+		sc := bufio.NewScanner(f)
+		sc.Buffer(nil, 1<<20)
+		for sc.Scan() {
+			var ad recruitscan.Ad
+			if err := json.Unmarshal(sc.Bytes(), &ad); err != nil {
+				tb.Fatalf("%s: %v", name, err)
+			}
+			ads = append(ads, ad)
+		}
+		f.Close()
 	}
 	return ads
 }

@@ -1,9 +1,6 @@
 package classifier
 
 import (
-	"bufio"
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -19,24 +16,7 @@ func probeAds(t *testing.T) []recruitscan.Ad {
 	if len(files) == 0 {
 		t.Fatal("no probe files")
 	}
-	var ads []recruitscan.Ad
-	for _, name := range files {
-		f, err := os.Open(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sc := bufio.NewScanner(f)
-		sc.Buffer(nil, 1<<20)
-		for sc.Scan() {
-			var ad recruitscan.Ad
-			if err := json.Unmarshal(sc.Bytes(), &ad); err != nil {
-				t.Fatal(err)
-			}
-			ads = append(ads, ad)
-		}
-		f.Close()
-	}
-	return ads
+	return readAds(t, files...)
 }
 
 // TestRegexPrefilterChangesNothing classifies the dev corpus and the
