@@ -120,7 +120,8 @@ func originalEntities(f field) []recruitscan.Entity {
 			mk(recruitscan.EntityEmail, strings.ToLower(s[m[0]:m[1]]), m[0], m[1])
 		}
 	}
-	if containsFold(s, "wa.me") || containsFold(s, "whatsapp.com") {
+	lower := lowerASCII(s) // for the substring tests: one copy, then vectorised searches
+	if strings.Contains(lower, "wa.me") || strings.Contains(lower, "whatsapp.com") {
 		for _, m := range waLinkRe.FindAllStringSubmatchIndex(s, maxEntities) {
 			mk(recruitscan.EntityWhatsApp, "+"+s[m[2]:m[3]], m[0], m[1])
 		}
@@ -128,7 +129,7 @@ func originalEntities(f field) []recruitscan.Entity {
 			mk(recruitscan.EntityWhatsApp, "group:"+s[m[2]:m[3]], m[0], m[1])
 		}
 	}
-	if containsFold(s, "t.me/") || containsFold(s, "telegram.me/") {
+	if strings.Contains(lower, "t.me/") || strings.Contains(lower, "telegram.me/") {
 		for _, m := range tgLinkRe.FindAllStringSubmatchIndex(s, maxEntities) {
 			mk(recruitscan.EntityTelegram, strings.ToLower(s[m[2]:m[3]]), m[0], m[1])
 		}
@@ -138,7 +139,7 @@ func originalEntities(f field) []recruitscan.Entity {
 			mk(recruitscan.EntityHandle, strings.ToLower(strings.TrimRight(s[m[2]:m[3]], ".")), m[2]-1, m[3])
 		}
 	}
-	if containsFold(s, "http") {
+	if strings.Contains(lower, "http") {
 		for _, m := range urlRe.FindAllStringIndex(s, maxEntities) {
 			u := strings.TrimRight(s[m[0]:m[1]], ".,;:!?)]}»")
 			mk(recruitscan.EntityURL, u, m[0], m[0]+len(u))
@@ -335,65 +336,16 @@ func isWordByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || isDigit(c) || c >= 0x80
 }
 
-// containsFold reports whether s contains sub, a lower-case ASCII string,
-// in any ASCII case. Candidates are found with IndexByte (vectorised) for
-// each case of sub's first byte; no allocation.
-func containsFold(s, sub string) bool {
-	if sub == "" {
-		return true
-	}
-	lo, up := sub[0], sub[0]
-	if 'a' <= lo && lo <= 'z' {
-		up = lo - 'a' + 'A'
-	}
-	nextLo, nextUp := -1, -1 // the next position of each case at or after i; -2: none left
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if nextLo != -2 && nextLo < i {
-			if j := strings.IndexByte(s[i:], lo); j >= 0 {
-				nextLo = i + j
-			} else {
-				nextLo = -2
-			}
-		}
-		if nextUp != -2 && nextUp < i {
-			if j := strings.IndexByte(s[i:], up); j >= 0 {
-				nextUp = i + j
-			} else {
-				nextUp = -2
-			}
-		}
-		switch {
-		case nextLo == -2 && nextUp == -2:
-			return false
-		case nextLo == -2:
-			i = nextUp
-		case nextUp == -2:
-			i = nextLo
-		default:
-			i = min(nextLo, nextUp)
-		}
-		if i+len(sub) > len(s) {
-			return false
-		}
-		if equalFoldASCII(s[i:i+len(sub)], sub) {
-			return true
-		}
-	}
-	return false
-}
-
-// equalFoldASCII: t equals sub (lower-case ASCII) in any ASCII case.
-func equalFoldASCII(t, sub string) bool {
-	for j := 0; j < len(sub); j++ {
-		c := t[j]
+// lowerASCII is s with its ASCII letters in lower case and every other
+// byte as it was.
+func lowerASCII(s string) string {
+	b := []byte(s)
+	for i, c := range b {
 		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != sub[j] {
-			return false
+			b[i] = c + 'a' - 'A'
 		}
 	}
-	return true
+	return string(b)
 }
 
 var normCurrencies = sync.OnceValue(func() map[string]string {
