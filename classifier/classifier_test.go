@@ -10,27 +10,19 @@ import (
 	"github.com/recruitscan/recruitscan/rules"
 )
 
-func builtin(t testing.TB) *Classifier {
-	t.Helper()
-	rs, err := rules.LoadBuiltin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := New(Config{Rules: rs})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
+func builtin(t testing.TB) *Classifier { return builtinWith(t, New) }
 
 // builtinWithModel is builtin with the embedded text model.
-func builtinWithModel(t testing.TB) *Classifier {
+func builtinWithModel(t testing.TB) *Classifier { return builtinWith(t, NewWithBuiltinModel) }
+
+// builtinWith builds a classifier of the built-in packs with newC.
+func builtinWith(t testing.TB, newC func(Config) (*Classifier, error)) *Classifier {
 	t.Helper()
 	rs, err := rules.LoadBuiltin()
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := NewWithBuiltinModel(Config{Rules: rs})
+	c, err := newC(Config{Rules: rs})
 	if err != nil {
 		t.Fatal(err)
 	}

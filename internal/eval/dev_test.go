@@ -23,13 +23,16 @@ func devClassifier(t testing.TB) *classifier.Classifier {
 	return c
 }
 
-func readDev(t testing.TB) []Example {
-	f, err := os.Open(devCorpus)
+func readDev(t testing.TB) []Example { return readSet(t, devCorpus) }
+
+// readSet reads a labelled JSONL file.
+func readSet(t testing.TB, name string) []Example {
+	f, err := os.Open(name)
 	if err != nil {
-		t.Fatalf("dev corpus: %v (the shared data must sit beside the repository)", err)
+		t.Fatalf("%v (the shared data must sit beside the repository)", err)
 	}
 	defer f.Close()
-	exs, err := ReadJSONL(f, devCorpus)
+	exs, err := ReadJSONL(f, name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,16 +70,7 @@ func TestDevCorpus(t *testing.T) {
 func TestParaphrases(t *testing.T) {
 	var exs []Example
 	for _, name := range []string{"testdata/heldout-mine.jsonl", "testdata/heldout-round2.jsonl", "testdata/heldout-round3.jsonl", "testdata/heldout-round4.jsonl", "testdata/heldout-round5.jsonl", "testdata/heldout-round6.jsonl", "testdata/heldout-round7.jsonl", "testdata/heldout-round8.jsonl", "testdata/heldout-round9.jsonl", "testdata/heldout-round10.jsonl", "testdata/heldout-round11.jsonl", "testdata/heldout-round12.jsonl", "testdata/heldout-round13.jsonl"} {
-		f, err := os.Open(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		e, err := ReadJSONL(f, name)
-		f.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		exs = append(exs, e...)
+		exs = append(exs, readSet(t, name)...)
 	}
 	rep := Run(devClassifier(t), exs, Options{})
 	if testing.Verbose() {
@@ -101,15 +95,7 @@ func TestProbes(t *testing.T) {
 		t.Fatalf("probe sets: %v (%d found)", err, len(names))
 	}
 	for _, name := range names {
-		f, err := os.Open(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		exs, err := ReadJSONL(f, name)
-		f.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
+		exs := readSet(t, name)
 		rep := Run(c, exs, Options{})
 		ads, found := 0, 0
 		for _, i := range rep.Indicators {
