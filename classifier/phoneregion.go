@@ -21,7 +21,7 @@ import (
 // it: strip the region's calling code, then a national prefix, and keep
 // the rest as the national significant number. IsValidNumber then checks
 // it against every region of that calling code (+1 is the US, Canada and
-// the Caribbean), so lengths and general hold what any of them allows.
+// the Caribbean), so lengths and national hold what any of them allows.
 type phoneRegion struct {
 	exact   bool // metadata this check does not model: always parse
 	cc      string
@@ -29,8 +29,10 @@ type phoneRegion struct {
 	idd     *regexp.Regexp // whole international prefix, anchored
 	ndd     *regexp.Regexp // whole national prefix for parsing, anchored; nil when none
 	lengths uint32         // bit n: a national number of n digits is possible
-	general *regexp.Regexp // every national number of the calling code, anchored
-	typed   *regexp.Regexp // any number type's pattern, anchored; nil for a shared code
+	// national matches every valid national number, anchored: for a code
+	// of one region, any of its number types' patterns; for a shared code
+	// (+1 would need dozens of regions' types), every region's general one.
+	national *regexp.Regexp
 }
 
 // phoneRegions holds the check for every region of regionsFor.
@@ -73,13 +75,14 @@ func newPhoneRegion(md *phonenumbers.PhoneMetadata, byID map[string]*phonenumber
 			return exact
 		}
 	}
-	var general []string
-	for _, id := range phonenumbers.GetRegionCodesForCountryCode(int(pr.ccN)) {
+	regs := phonenumbers.GetRegionCodesForCountryCode(int(pr.ccN))
+	var pats []string
+	for _, id := range regs {
 		other := byID[id]
 		if other == nil {
 			return exact
 		}
-		general = append(general, other.GetGeneralDesc().GetNationalNumberPattern())
+		pats = append(pats, other.GetGeneralDesc().GetNationalNumberPattern())
 		for _, n := range other.GetGeneralDesc().GetPossibleLength() {
 			if n <= 0 || n >= 32 {
 				return exact
@@ -87,16 +90,9 @@ func newPhoneRegion(md *phonenumbers.PhoneMetadata, byID map[string]*phonenumber
 			pr.lengths |= 1 << n
 		}
 	}
-	if len(general) == 0 {
-		return exact
-	}
-	if pr.general, err = regexp.Compile(`^(?:` + strings.Join(general, "|") + `)$`); err != nil {
-		return exact
-	}
-	// A valid number is of some type: fixed line, mobile, toll free...
-	// For a code of one region that is a much narrower pattern (for +1 it
-	// would be dozens of regions' patterns: the general one has to do).
-	if regs := phonenumbers.GetRegionCodesForCountryCode(int(pr.ccN)); len(regs) == 1 {
+	if len(regs) == 1 {
+		// A valid number is of some type (fixed line, mobile, toll free...):
+		// a much narrower pattern than the general one.
 		var typed []string
 		for _, d := range numberTypes(byID[regs[0]]) {
 			if p := d.GetNationalNumberPattern(); p != "" {
@@ -104,10 +100,14 @@ func newPhoneRegion(md *phonenumbers.PhoneMetadata, byID map[string]*phonenumber
 			}
 		}
 		if len(typed) > 0 {
-			if pr.typed, err = regexp.Compile(`^(?:` + strings.Join(typed, "|") + `)$`); err != nil {
-				return exact
-			}
+			pats = typed
 		}
+	}
+	if len(pats) == 0 {
+		return exact
+	}
+	if pr.national, err = regexp.Compile(`^(?:` + strings.Join(pats, "|") + `)$`); err != nil {
+		return exact
 	}
 	return pr
 }
@@ -169,10 +169,10 @@ func (pr *phoneRegion) valid(nsn string) bool {
 	if len(nsn) >= 32 || pr.lengths&(1<<len(nsn)) == 0 {
 		return false
 	}
-	// IsValidNumber checks the region's general pattern first too, after
-	// building strings and taking a lock; most candidates end here.
-	if pr.typed != nil && !pr.typed.MatchString(nsn) || pr.typed == nil && !pr.general.MatchString(nsn) {
-		return false // either is necessary; the typed one is the narrower
+	// IsValidNumber tries these patterns too, after building strings and
+	// taking a lock; most candidates end here.
+	if !pr.national.MatchString(nsn) {
+		return false
 	}
 	nn, err := strconv.ParseUint(nsn, 10, 64)
 	if err != nil {
