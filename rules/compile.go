@@ -64,14 +64,11 @@ type Match struct {
 	Start, End int
 }
 
-// FindAll returns every (overlapping) occurrence of a pattern in the
-// normalised text b, with global pattern ids, by end and longest first at
-// each end. Word boundaries are the caller's to check. Only the automata
-// of the scripts present in b run.
-func (rs *RuleSet) FindAll(b []byte) []Match { return rs.AppendMatches(nil, b) }
-
-// AppendMatches is FindAll appending to out: a caller that reuses out
-// from text to text does not grow a new slice each time.
+// AppendMatches appends to out every (overlapping) occurrence of a
+// pattern in the normalised text b, with global pattern ids, by end and
+// longest first at each end; a caller that reuses out from text to text
+// does not grow a new slice each time. Word boundaries are the caller's
+// to check. Only the automata of the scripts present in b run.
 func (rs *RuleSet) AppendMatches(out []Match, b []byte) []Match {
 	present := scriptsIn(b)
 	for _, sa := range rs.autos {

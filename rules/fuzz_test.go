@@ -28,7 +28,7 @@ func FuzzParsePack(f *testing.F) {
 		}
 		rs, cerrs := compile([]*pack{pk}, nil)
 		if len(cerrs) == 0 && rs != nil {
-			rs.FindAll(data)
+			rs.AppendMatches(nil, data)
 			rs.Lint()
 		}
 	})

@@ -230,7 +230,7 @@ func TestPrefilterCorpus(t *testing.T) {
 	var windows, skipped, digitSkipped, matches int
 	for _, text := range texts {
 		b := norm.Normalize(text).Bytes()
-		for _, m := range rs.FindAll(b) {
+		for _, m := range rs.AppendMatches(nil, b) {
 			for _, ref := range rs.Refs(m.PatternID) {
 				r := rs.Rules()[ref.Rule]
 				if ref.Role != RoleTrigger {
