@@ -22,7 +22,7 @@ func evaluate(rs *rules.RuleSet, fields []field, o *occurrences) map[int][]match
 		r := rs.Rules()[idx]
 		ms := phraseMatches(int(idx), ro)
 		ms = append(ms, nearMatches(int(idx), r, fields, ro)...)
-		ms = keepUnnegated(r, fields, ro, ms)
+		ms = keepUnnegated(r, fields, ms)
 		if len(ms) > 0 {
 			out[int(idx)] = ms
 		}
@@ -36,7 +36,7 @@ func evaluate(rs *rules.RuleSet, fields []field, o *occurrences) map[int][]match
 			continue
 		}
 		ms := regexMatches(r, fields, ro.roles[rules.RoleTrigger])
-		ms = keepUnnegated(r, fields, ro, ms)
+		ms = keepUnnegated(r, fields, ms)
 		if len(ms) > 0 {
 			out[int(idx)] = append(out[int(idx)], ms...)
 		}
@@ -194,7 +194,7 @@ func regexSpan(b []byte, t occ) (int, int) {
 
 // keepUnnegated drops matches with a negation phrase within the window
 // before (or after) them in the same sentence.
-func keepUnnegated(r *rules.Rule, fields []field, _ *ruleOccs, ms []match) []match {
+func keepUnnegated(r *rules.Rule, fields []field, ms []match) []match {
 	if r.Unless == nil || len(ms) == 0 {
 		return ms
 	}
